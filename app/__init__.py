@@ -1,0 +1,137 @@
+"""The Portail des aides application factory."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.config import DefaultConfig
+from app.extensions import csrf, db, limiter, login_manager, mail, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application. Configuration order: ``DefaultConfig``, then
+    ``instance/config.py``, then ``FLASK_*`` environment variables, then
+    ``test_config``."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env()
+    if test_config:
+        app.config.from_mapping(test_config)
+    _finish_config(app)
+
+    _init_extensions(app)
+    _init_templates(app)
+    _register_blueprints(app)
+
+    from app import cli, errors, security_headers
+
+    errors.init_app(app)
+    security_headers.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    """Derive what depends on other settings, and refuse unsafe production set-ups."""
+    config = app.config
+    development = config["PORTAIL_ENV"] == "development"
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "portail.db")
+    if not config.get("SECRET_KEY"):
+        if not development:
+            raise RuntimeError(
+                "FLASK_SECRET_KEY doit être défini en production (une longue valeur aléatoire)."
+            )
+        config["SECRET_KEY"] = _development_secret_key(app)
+    if config.get("SESSION_COOKIE_SECURE") is None:
+        secure = config["PUBLIC_URL"].startswith("https://")
+        config["SESSION_COOKIE_SECURE"] = secure
+        config["REMEMBER_COOKIE_SECURE"] = secure
+    # The local mail viewer shows every email with its links: never in production.
+    config["MAIL_VIEWER_ENABLED"] = development and config.get("MAIL_VIEWER_ENABLED") is not False
+
+
+def _development_secret_key(app: Flask) -> str:
+    """A random key kept in the instance folder, so sessions survive restarts."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """Enforce foreign keys and wait for locks on SQLite, like PostgreSQL does."""
+    if dbapi_connection.__class__.__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (register every table)
+    from app.integrations import mail_sender
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    mail_sender.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Connectez-vous pour accéder à cette page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_account(session_id: str):
+        from app.models import Account
+
+        account_id, _, nonce = session_id.partition(":")
+        if not account_id.isdigit():
+            return None
+        account = db.session.get(Account, int(account_id))
+        if account is None or account.session_nonce != nonce:
+            return None
+        return account
+
+
+def _init_templates(app: Flask) -> None:
+    from app import template_globals
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            app.jinja_loader,
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    template_globals.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.blueprints.auth import bp as auth_bp
+    from app.blueprints.espace import bp as espace_bp
+    from app.blueprints.instruction import bp as instruction_bp
+    from app.blueprints.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(espace_bp)
+    app.register_blueprint(instruction_bp)
+    if app.config["MAIL_VIEWER_ENABLED"]:
+        from app.blueprints.dev import bp as dev_bp
+
+        app.register_blueprint(dev_bp)

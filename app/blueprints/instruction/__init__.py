@@ -1,0 +1,7 @@
+"""Back office « Instruction » for the council's agents."""
+
+from flask import Blueprint
+
+bp = Blueprint("instruction", __name__, url_prefix="/instruction")
+
+from app.blueprints.instruction import routes  # noqa: E402,F401

@@ -1,0 +1,74 @@
+"""Configuration: defaults here, then ``instance/config.py``, then ``FLASK_*``
+environment variables, then the test configuration (see ``create_app``).
+
+Every key below can be set from the environment as ``FLASK_<KEY>``; values
+are parsed as JSON when they can be (``FLASK_MAIL_PORT=2525`` is an int,
+``FLASK_MAIL_USE_TLS=true`` a bool).
+"""
+
+from datetime import timedelta
+
+
+class DefaultConfig:
+    """Safe production defaults; development is opted into with PORTAIL_ENV."""
+
+    # "production" or "development". Development enables the local mail viewer
+    # and the generated secret key; production requires a real SECRET_KEY.
+    PORTAIL_ENV = "production"
+
+    # Public address of the portal, used in links sent by email (never taken
+    # from the request's Host header, which a client controls).
+    PUBLIC_URL = "http://127.0.0.1:5000"
+    PORTAIL_NAME = "Portail des aides"
+    REGION_NAME = "La Région"
+    ASSISTANCE_EMAIL = "assistance@portail-des-aides.example"
+    ASSISTANCE_PHONE = "01 23 45 67 89"
+
+    SECRET_KEY = None
+    SQLALCHEMY_DATABASE_URI = None  # default: SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 500 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = None  # None: secure when PUBLIC_URL is https
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+
+    WTF_CSRF_TIME_LIMIT = None  # token valid for the session: drafts must never be lost
+    WTF_CSRF_HEADERS = ["X-CSRFToken"]
+
+    # Accounts
+    ACTIVATION_MAX_AGE = 72 * 3600
+    PASSWORD_RESET_MAX_AGE = 3600
+    EMAIL_CHANGE_MAX_AGE = 24 * 3600
+    INVITATION_MAX_AGE = 72 * 3600
+    PENDING_ACCOUNT_PURGE_DAYS = 7
+
+    # Rate limiting (Flask-Limiter); use "redis://127.0.0.1:6379" with several servers
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_RATE_LIMIT_PER_IP = "20 per 10 minutes"
+    LOGIN_RATE_LIMIT_PER_IDENTIFIANT = "5 per 10 minutes"
+    RECOVERY_RATE_LIMIT_PER_IP = "10 per hour"
+    RECOVERY_RATE_LIMIT_PER_EMAIL = "3 per hour"
+
+    # Mail: with no MAIL_SERVER, mails stay in the outbox (development viewer).
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "Portail des aides <ne-pas-repondre@portail-des-aides.example>"
+    MAIL_TIMEOUT = 10
+    MAIL_SEND_AFTER_COMMIT = True  # send in a background thread right after commit
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_RETRY_BASE_SECONDS = 60
+
+    # The local mail viewer (/dev/courriels): development only, never in production.
+    MAIL_VIEWER_ENABLED = None  # None: on in development; forced off in production

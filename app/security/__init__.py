@@ -1,0 +1,1 @@
+"""Security helpers: password hashing and policy, signed single-use tokens."""

@@ -1,0 +1,55 @@
+"""What every template may use: the layout to extend, the policy rules,
+the espaces, the current year."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, has_request_context
+
+from app import policy
+from app.espaces import ESPACES
+from app.web import layout_template
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def inject():
+        return {
+            "layout": layout_template() if has_request_context() else "layouts/base.html",
+            "policy": policy,
+            "espaces": ESPACES,
+            "config_portail_name": app.config["PORTAIL_NAME"],
+            "region_name": app.config["REGION_NAME"],
+            "mail_viewer_enabled": app.config["MAIL_VIEWER_ENABLED"],
+        }
+
+    app.jinja_env.globals.update(field_error=field_error, field_attributes=field_attributes)
+
+    @app.template_filter("date_fr")
+    def date_fr(value: datetime | None, with_time: bool = False) -> str:
+        """« 27/11/2026 » or « 27/11/2026 à 14 h 05 », in Paris time."""
+        if value is None:
+            return ""
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            value = value.astimezone(ZoneInfo("Europe/Paris"))
+        text = value.strftime("%d/%m/%Y")
+        if with_time and isinstance(value, datetime):
+            text += value.strftime(" à %H h %M")
+        return text
+
+
+def field_error(field) -> dict | None:
+    """The GOV.UK ``errorMessage`` parameter for a field, in French."""
+    if not field.errors:
+        return None
+    return {"text": ". ".join(field.errors), "visuallyHiddenText": "Erreur"}
+
+
+def field_attributes(field, required: bool) -> dict:
+    """``aria-required`` and ``aria-invalid`` for a field's input."""
+    attributes = {}
+    if required:
+        attributes["aria-required"] = "true"
+    if field.errors:
+        attributes["aria-invalid"] = "true"
+    return attributes
