@@ -2,11 +2,12 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 
 from app.models import Civilite
 from app.validators import EmailAddress, Matches, PasswordPolicy, PersonName, Required, collapse_spaces, strip
 
-CIVILITE_CHOICES = [(c.value, c.label) for c in Civilite]
+CIVILITE_CHOICES = [SelectChoice(c.value, c.label) for c in Civilite]
 
 
 def civilite_field():

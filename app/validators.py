@@ -82,9 +82,15 @@ class Matches:
         self.message = message
 
     def __call__(self, form, field):
-        other = form[self.other].data
-        if other is not None and field.data != other:
+        # Compare what was typed: the other field may already be normalised.
+        other = _typed(form[self.other])
+        if other and _typed(field) != other:
             raise ValidationError(self.message)
+
+
+def _typed(field) -> str:
+    raw = field.raw_data[0] if field.raw_data else field.data
+    return raw.strip() if isinstance(raw, str) else raw
 
 
 class PasswordPolicy:

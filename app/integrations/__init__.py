@@ -1,0 +1,1 @@
+"""Clients of the outside services the portal talks to (organisation lookup, mail)."""
