@@ -26,8 +26,8 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+mail = Mail()  # builds the MIME messages; see integrations.mail_sender
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-mail = Mail()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

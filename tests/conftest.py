@@ -114,11 +114,12 @@ def smtp_server():
     server.stop()
 
 
-def outbox(recipient: str | None = None) -> list[OutgoingMail]:
+def outbox(recipient: str | None = None, subject: str = "") -> list[OutgoingMail]:
+    """The mails queued so far (for ``recipient``, whose subject contains ``subject``)."""
     query = select(OutgoingMail).order_by(OutgoingMail.id)
     if recipient:
         query = query.where(OutgoingMail.recipient == recipient)
-    return list(db.session.scalars(query))
+    return [mail for mail in db.session.scalars(query) if subject in mail.subject]
 
 
 def link_in(text: str, path_fragment: str) -> str:

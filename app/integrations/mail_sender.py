@@ -7,14 +7,16 @@ another server — never send the same email twice. A row stuck in "sending"
 """
 
 import logging
+import smtplib
 import threading
 from datetime import timedelta
+from email.utils import parseaddr
 
 from flask import Flask, current_app
 from flask_mail import Message
 from sqlalchemy import event, or_, select, update
 
-from app.extensions import db, mail
+from app.extensions import db
 from app.models import MailStatus, OutgoingMail
 from app.models.types import utcnow
 
@@ -51,14 +53,25 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def _deliver(outgoing: OutgoingMail) -> None:
+    """Send one email. Flask-Mail builds the MIME message (text + HTML); the
+    SMTP session is opened here because Flask-Mail's own has no timeout, and
+    a hung server must not hold a sender forever."""
+    config = current_app.config
     message = Message(
         subject=outgoing.subject,
         recipients=[outgoing.recipient],
         body=outgoing.body_text,
         html=outgoing.body_html,
-        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        sender=config["MAIL_DEFAULT_SENDER"],
     )
-    mail.send(message)
+    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        envelope_from = parseaddr(config["MAIL_DEFAULT_SENDER"])[1]
+        smtp.sendmail(envelope_from, [outgoing.recipient], message.as_bytes())
 
 
 def send_due_mails(limit: int = 100) -> tuple[int, int]:

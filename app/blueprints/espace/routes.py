@@ -86,7 +86,8 @@ def account_password():
     form.identifiant_value = current_user.identifiant
 
     def apply(form):
-        accounts.change_password(operation_context(), current_user, form.current_password.data, form.password.data)
-        login_user(current_user)  # the session nonce changed: keep this session, end the others
+        account = current_user._get_current_object()
+        accounts.change_password(operation_context(), account, form.current_password.data, form.password.data)
+        login_user(account)  # the session nonce changed: keep this session, end the others
 
     return _form_page(form, "espace/account_password.html", apply, "Votre mot de passe a été modifié.")

@@ -14,7 +14,14 @@ Typical use::
 """
 
 from .cache import InMemoryLookupCache, LookupCache
-from .identifiers import IdentifierKind, InvalidIdentifier, normalize, normalize_rna, normalize_siren, normalize_siret
+from .identifiers import (
+    IdentifierKind,
+    InvalidIdentifier,
+    normalize,
+    normalize_rna,
+    normalize_siren,
+    normalize_siret,
+)
 from .records import (
     FAILURE_MESSAGES,
     EtatAdministratif,

@@ -20,7 +20,9 @@ from .throttling import Clock, utc_now
 class LookupCache(Protocol):
     """Storage of the last record found for an identifier."""
 
-    def get(self, kind: IdentifierKind, identifier: str, max_age: timedelta) -> OrganisationRecord | None:
+    def get(
+        self, kind: IdentifierKind, identifier: str, max_age: timedelta
+    ) -> OrganisationRecord | None:
         """The record stored for (kind, identifier) if fetched within ``max_age``, else None."""
 
     def put(self, kind: IdentifierKind, identifier: str, record: OrganisationRecord) -> None:
@@ -35,7 +37,9 @@ class InMemoryLookupCache:
         self._records: dict[tuple[IdentifierKind, str], OrganisationRecord] = {}
         self._lock = threading.Lock()
 
-    def get(self, kind: IdentifierKind, identifier: str, max_age: timedelta) -> OrganisationRecord | None:
+    def get(
+        self, kind: IdentifierKind, identifier: str, max_age: timedelta
+    ) -> OrganisationRecord | None:
         with self._lock:
             record = self._records.get((IdentifierKind(kind), identifier))
         if record is None or record.fetched_at < self._clock() - max_age:

@@ -73,7 +73,10 @@ def naf_fields(code: Any, provider_label: Any = None) -> dict[str, str | None]:
     naf_code = reference.normalize_naf(text(code))
     if naf_code is None:
         return {"naf_code": None, "naf_label": None}
-    return {"naf_code": naf_code, "naf_label": reference.naf_label(naf_code) or text(provider_label)}
+    return {
+        "naf_code": naf_code,
+        "naf_label": reference.naf_label(naf_code) or text(provider_label),
+    }
 
 
 def forme_juridique_fields(code: Any, provider_label: Any = None) -> dict[str, str | None]:

@@ -14,10 +14,10 @@ not have the expected shape; providers turn that into "unavailable".
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 from . import fields
 from .identifiers import IdentifierKind
@@ -31,7 +31,9 @@ Parser = Callable[[Mapping[str, Any], Source, datetime], OrganisationRecord]
 def _unit_name(unite_legale: Mapping[str, Any]) -> str | None:
     """Raison sociale of a personne morale, "Prénom NOM" of a personne physique."""
     morale = unite_legale.get("personne_morale_attributs") or {}
-    if unite_legale.get("type") != "personne_physique" and fields.text(morale.get("raison_sociale")):
+    if unite_legale.get("type") != "personne_physique" and fields.text(
+        morale.get("raison_sociale")
+    ):
         return fields.text(morale["raison_sociale"])
     physique = unite_legale.get("personne_physique_attributs") or {}
     return fields.joined(
@@ -92,7 +94,9 @@ def _finish(record: OrganisationRecord, diffusible: bool) -> OrganisationRecord:
     return record if diffusible else record.without_private_data()
 
 
-def parse_etablissement(body: Mapping[str, Any], source: Source, fetched_at: datetime) -> OrganisationRecord:
+def parse_etablissement(
+    body: Mapping[str, Any], source: Source, fetched_at: datetime
+) -> OrganisationRecord:
     """``/v4/insee/sirene/etablissements/{siret}``: the établissement, with its
     unit's name, legal form and creation date (the organisation's, not the
     établissement's, which is only used when the unit has none)."""
@@ -117,7 +121,9 @@ def parse_etablissement(body: Mapping[str, Any], source: Source, fetched_at: dat
     return _finish(record, _is_diffusible(data, unite_legale))
 
 
-def parse_unite_legale(body: Mapping[str, Any], source: Source, fetched_at: datetime) -> OrganisationRecord:
+def parse_unite_legale(
+    body: Mapping[str, Any], source: Source, fetched_at: datetime
+) -> OrganisationRecord:
     """``/v4/insee/sirene/unites_legales/{siren}``: the unit, its head office's
     SIRET, no address (this endpoint gives none)."""
     data = body["data"]
@@ -131,7 +137,9 @@ def parse_unite_legale(body: Mapping[str, Any], source: Source, fetched_at: date
         **_legal_form(data),
         date_creation=fields.insee_date(data.get("date_creation")),
         etat_administratif=(
-            EtatAdministratif.FERME if data.get("etat_administratif") == "C" else EtatAdministratif.ACTIF
+            EtatAdministratif.FERME
+            if data.get("etat_administratif") == "C"
+            else EtatAdministratif.ACTIF
         ),
         source=source,
         fetched_at=fetched_at,
@@ -139,7 +147,9 @@ def parse_unite_legale(body: Mapping[str, Any], source: Source, fetched_at: date
     return _finish(record, _is_diffusible(data))
 
 
-def parse_association(body: Mapping[str, Any], source: Source, fetched_at: datetime) -> OrganisationRecord:
+def parse_association(
+    body: Mapping[str, Any], source: Source, fetched_at: datetime
+) -> OrganisationRecord:
     """``/v4/djepva/api-association/associations/open_data/{siren_or_rna}``:
     the association as the RNA knows it, with its Journal officiel and RNA dates."""
     data = body["data"]
@@ -156,7 +166,9 @@ def parse_association(body: Mapping[str, Any], source: Source, fetched_at: datet
         **_legal_form(data),
         address_lines=fields.address_lines(
             address.get("complement"),
-            fields.joined(address.get("numero_voie"), address.get("type_voie"), address.get("libelle_voie")),
+            fields.joined(
+                address.get("numero_voie"), address.get("type_voie"), address.get("libelle_voie")
+            ),
             address.get("distribution"),
         ),
         code_postal=fields.text(address.get("code_postal")),
@@ -166,7 +178,9 @@ def parse_association(body: Mapping[str, Any], source: Source, fetched_at: datet
         etat_administratif=EtatAdministratif.FERME if closed else EtatAdministratif.ACTIF,
         date_publication_jo=fields.iso_date(data.get("date_publication_journal_officiel")),
         date_creation_rna=created,
-        date_derniere_maj_rna=fields.iso_date((body.get("meta") or {}).get("date_derniere_mise_a_jour_rna")),
+        date_derniere_maj_rna=fields.iso_date(
+            (body.get("meta") or {}).get("date_derniere_mise_a_jour_rna")
+        ),
         source=source,
         fetched_at=fetched_at,
     )
@@ -178,7 +192,9 @@ def is_association(record: OrganisationRecord) -> bool:
     return bool(record.rna) or (record.forme_juridique_code or "").startswith("92")
 
 
-def with_association_details(record: OrganisationRecord, association: OrganisationRecord) -> OrganisationRecord:
+def with_association_details(
+    record: OrganisationRecord, association: OrganisationRecord
+) -> OrganisationRecord:
     """``record`` (from INSEE) completed with what only the RNA knows.
 
     Ignored when the association is not the same unit (another SIREN/RNA).

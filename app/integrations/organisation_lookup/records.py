@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Mapping
+from typing import Any
 
 from .identifiers import IdentifierKind
 
@@ -43,7 +44,12 @@ class EtatAdministratif(enum.StrEnum):
     FERME = "ferme"
 
 
-_DATE_FIELDS = ("date_creation", "date_publication_jo", "date_creation_rna", "date_derniere_maj_rna")
+_DATE_FIELDS = (
+    "date_creation",
+    "date_publication_jo",
+    "date_creation_rna",
+    "date_derniere_maj_rna",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -166,7 +172,9 @@ FAILURE_MESSAGES: Mapping[FailureKind, str] = {
         "Le service API Entreprise reçoit trop de demandes pour le moment : "
         f"réessayez dans quelques minutes, ou {_MANUAL_ENTRY}"
     ),
-    FailureKind.UNAVAILABLE: f"Le service API Entreprise ne répond pas pour le moment : {_MANUAL_ENTRY}",
+    FailureKind.UNAVAILABLE: (
+        f"Le service API Entreprise ne répond pas pour le moment : {_MANUAL_ENTRY}"
+    ),
     FailureKind.MISCONFIGURED: (
         "La recherche automatique n'est pas disponible sur ce portail pour le moment : "
         f"{_MANUAL_ENTRY}"

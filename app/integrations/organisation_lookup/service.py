@@ -21,13 +21,19 @@ Flask-free: the application builds one service per process from
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import httpx
 
 from .cache import LookupCache
 from .identifiers import IdentifierKind, InvalidIdentifier, normalize
-from .providers import ApiEntrepriseProvider, OrganisationProvider, RechercheEntreprisesProvider, SandboxProvider
+from .providers import (
+    ApiEntrepriseProvider,
+    OrganisationProvider,
+    RechercheEntreprisesProvider,
+    SandboxProvider,
+)
 from .records import FailureKind, LookupFailure, LookupResult, OrganisationRecord, Source
 from .settings import LookupSettings
 from .throttling import Clock, utc_now
@@ -36,7 +42,10 @@ logger = logging.getLogger(__name__)
 
 
 def build_provider(
-    source: Source, settings: LookupSettings, clock: Clock, transport: httpx.BaseTransport | None = None
+    source: Source,
+    settings: LookupSettings,
+    clock: Clock,
+    transport: httpx.BaseTransport | None = None,
 ) -> OrganisationProvider:
     """The provider named ``source``, configured from ``settings``."""
     if source is Source.API_ENTREPRISE:
@@ -80,9 +89,9 @@ class OrganisationLookupService:
     ) -> None:
         self.settings = LookupSettings.from_mapping(settings)
         self._cache = cache
-        self._clock = clock
         self.providers: tuple[OrganisationProvider, ...] = tuple(
-            build_provider(source, self.settings, clock, transport) for source in self.settings.providers
+            build_provider(source, self.settings, clock, transport)
+            for source in self.settings.providers
         )
 
     @property
@@ -118,7 +127,7 @@ class OrganisationLookupService:
             identifier = normalize(kind, raw)
         except InvalidIdentifier as exc:
             return LookupFailure(FailureKind.INVALID, exc.message, detail=f"invalid {kind.value}")
-        cached = None
+        cached = self._cached(kind, identifier)
         if cached is not None:
             return cached
         result = self._ask_providers(kind, identifier)

@@ -31,9 +31,10 @@ deployment fails at start-up rather than on an applicant's form.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from .identifiers import InvalidIdentifier, normalize_siret
 from .providers import api_entreprise, recherche_entreprises
@@ -58,7 +59,9 @@ def _providers(value: Any, production: bool) -> tuple[Source, ...]:
         sources = tuple(Source(name) for name in names)
     except ValueError as exc:
         allowed = ", ".join(source.value for source in Source)
-        raise LookupConfigurationError(f"ORGANISATION_LOOKUP_PROVIDERS: {exc} (allowed: {allowed})") from None
+        raise LookupConfigurationError(
+            f"ORGANISATION_LOOKUP_PROVIDERS: {exc} (allowed: {allowed})"
+        ) from None
     if len(set(sources)) != len(sources):
         raise LookupConfigurationError("ORGANISATION_LOOKUP_PROVIDERS lists a provider twice")
     if production and Source.BAC_A_SABLE in sources:
@@ -133,7 +136,9 @@ class LookupSettings:
         return cls(
             providers=_providers(settings.get("ORGANISATION_LOOKUP_PROVIDERS"), production),
             cache_max_age=timedelta(
-                seconds=_number(settings, "ORGANISATION_LOOKUP_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+                seconds=_number(
+                    settings, "ORGANISATION_LOOKUP_CACHE_SECONDS", DEFAULT_CACHE_SECONDS
+                )
             ),
             production=production,
             api_entreprise_url=settings.get("API_ENTREPRISE_URL") or api_entreprise.DEFAULT_URL,
@@ -156,5 +161,7 @@ class LookupSettings:
             ),
             recherche_entreprises_url=settings.get("RECHERCHE_ENTREPRISES_URL")
             or recherche_entreprises.DEFAULT_URL,
-            recherche_entreprises_timeout=_number(settings, "RECHERCHE_ENTREPRISES_TIMEOUT", DEFAULT_TIMEOUT),
+            recherche_entreprises_timeout=_number(
+                settings, "RECHERCHE_ENTREPRISES_TIMEOUT", DEFAULT_TIMEOUT
+            ),
         )

@@ -64,7 +64,9 @@ class ApiEntrepriseProvider(ApiEntrepriseV4Provider):
     def close(self) -> None:
         self._http.close()
 
-    def _fetch(self, endpoint: Endpoint, identifier: str, kind: IdentifierKind) -> Any | LookupFailure:
+    def _fetch(
+        self, endpoint: Endpoint, identifier: str, kind: IdentifierKind
+    ) -> Any | LookupFailure:
         if not self._configured:
             return LookupFailure.of(
                 FailureKind.MISCONFIGURED,

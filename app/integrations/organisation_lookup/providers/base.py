@@ -13,7 +13,14 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..identifiers import IdentifierKind
-from ..payloads import ASSOCIATION, ENDPOINT_FOR_KIND, PAYLOAD_ERRORS, Endpoint, is_association, with_association_details
+from ..payloads import (
+    ASSOCIATION,
+    ENDPOINT_FOR_KIND,
+    PAYLOAD_ERRORS,
+    Endpoint,
+    is_association,
+    with_association_details,
+)
 from ..records import FailureKind, LookupFailure, LookupResult, OrganisationRecord, Source
 from ..throttling import Clock
 
@@ -44,7 +51,9 @@ def parsed(
         return parse()
     except PAYLOAD_ERRORS as exc:
         logger.warning("%s: unexpected payload for %s: %r", source.value, what, exc)
-        return LookupFailure.of(FailureKind.UNAVAILABLE, kind, detail=f"unexpected payload: {exc!r}", source=source)
+        return LookupFailure.of(
+            FailureKind.UNAVAILABLE, kind, detail=f"unexpected payload: {exc!r}", source=source
+        )
 
 
 class ApiEntrepriseV4Provider(abc.ABC):
@@ -63,11 +72,13 @@ class ApiEntrepriseV4Provider(abc.ABC):
     def supports(self, kind: IdentifierKind) -> bool:
         return kind in ENDPOINT_FOR_KIND
 
-    def close(self) -> None:  # nothing to release by default
+    def close(self) -> None:  # noqa: B027 (optional hook: nothing to release by default)
         pass
 
     @abc.abstractmethod
-    def _fetch(self, endpoint: Endpoint, identifier: str, kind: IdentifierKind) -> Any | LookupFailure:
+    def _fetch(
+        self, endpoint: Endpoint, identifier: str, kind: IdentifierKind
+    ) -> Any | LookupFailure:
         """The decoded JSON body for ``identifier`` at ``endpoint``, or a failure."""
 
     def _record(self, endpoint: Endpoint, identifier: str, kind: IdentifierKind) -> LookupResult:
@@ -83,7 +94,11 @@ class ApiEntrepriseV4Provider(abc.ABC):
 
     def lookup(self, kind: IdentifierKind, identifier: str) -> LookupResult:
         result = self._record(ENDPOINT_FOR_KIND[kind], identifier, kind)
-        if kind is IdentifierKind.SIRET and isinstance(result, OrganisationRecord) and is_association(result):
+        if (
+            kind is IdentifierKind.SIRET
+            and isinstance(result, OrganisationRecord)
+            and is_association(result)
+        ):
             association = self._record(ASSOCIATION, result.rna or result.siren, IdentifierKind.RNA)
             if isinstance(association, OrganisationRecord):
                 return with_association_details(result, association)

@@ -23,9 +23,10 @@ from __future__ import annotations
 import functools
 import logging
 import ssl
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any, Mapping
+from typing import Any
 
 import httpx
 
@@ -63,7 +64,7 @@ def failure_kind_for_status(status: int) -> FailureKind | None:
     return _STATUS_FAILURES.get(status, FailureKind.UNAVAILABLE)
 
 
-def parse_retry_after(value: str | None, now) -> timedelta:
+def parse_retry_after(value: str | None, now: datetime) -> timedelta:
     """``Retry-After`` as a delay: seconds or an HTTP date; a default otherwise."""
     if value:
         value = value.strip()
@@ -157,7 +158,10 @@ class JsonApiClient:
             delay = parse_retry_after(response.headers.get("Retry-After"), self._clock())
             until = self._gate.close_for(delay)
             return self._failure(
-                kind, identifier_kind, f"HTTP 429, blocked until {until.isoformat()}", retry_at=until
+                kind,
+                identifier_kind,
+                f"HTTP 429, blocked until {until.isoformat()}",
+                retry_at=until,
             )
         if kind is not None:
             return self._failure(kind, identifier_kind, f"HTTP {response.status_code} on {path}")

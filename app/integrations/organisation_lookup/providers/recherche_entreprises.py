@@ -11,14 +11,22 @@ The API allows 7 requests a second per IP address.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import Any
 
 import httpx
 
 from .. import fields
 from ..identifiers import IdentifierKind
-from ..records import EtatAdministratif, FailureKind, LookupFailure, LookupResult, OrganisationRecord, Source
+from ..records import (
+    EtatAdministratif,
+    FailureKind,
+    LookupFailure,
+    LookupResult,
+    OrganisationRecord,
+    Source,
+)
 from ..throttling import Clock
 from .base import parsed
 from .http import JsonApiClient
@@ -54,21 +62,29 @@ def _street(etablissement: Mapping[str, Any]) -> tuple[str, ...]:
 
 def _record(match: Match, fetched_at: datetime) -> OrganisationRecord:
     result, etablissement = match
-    closed = etablissement.get("etat_administratif") == "F" or result.get("etat_administratif") == "C"
+    closed = (
+        etablissement.get("etat_administratif") == "F" or result.get("etat_administratif") == "C"
+    )
     foreign_country = fields.text(etablissement.get("libelle_pays_etranger"))
     record = OrganisationRecord(
-        raison_sociale=fields.text(result.get("nom_raison_sociale")) or fields.text(result.get("nom_complet")),
+        raison_sociale=fields.text(result.get("nom_raison_sociale"))
+        or fields.text(result.get("nom_complet")),
         sigle=fields.text(result.get("sigle")),
         siret=fields.text(etablissement.get("siret")),
         siren=fields.text(result["siren"]),
         rna=fields.text((result.get("complements") or {}).get("identifiant_association")),
-        **fields.naf_fields(etablissement.get("activite_principale") or result.get("activite_principale")),
+        **fields.naf_fields(
+            etablissement.get("activite_principale") or result.get("activite_principale")
+        ),
         **fields.forme_juridique_fields(result.get("nature_juridique")),
         address_lines=_street(etablissement),
         code_postal=fields.text(etablissement.get("code_postal")),
-        commune=fields.text(etablissement.get("libelle_commune") or etablissement.get("libelle_commune_etranger")),
+        commune=fields.text(
+            etablissement.get("libelle_commune") or etablissement.get("libelle_commune_etranger")
+        ),
         pays=foreign_country or fields.FRANCE,
-        date_creation=fields.iso_date(result.get("date_creation")) or fields.iso_date(etablissement.get("date_creation")),
+        date_creation=fields.iso_date(result.get("date_creation"))
+        or fields.iso_date(etablissement.get("date_creation")),
         etat_administratif=EtatAdministratif.FERME if closed else EtatAdministratif.ACTIF,
         source=Source.RECHERCHE_ENTREPRISES,
         fetched_at=fetched_at,
@@ -111,18 +127,27 @@ class RechercheEntreprisesProvider:
         match = _exact_match(body, kind, identifier)
         if match is None:
             return LookupFailure.of(
-                FailureKind.NOT_FOUND, kind, detail="no exact match in the search results", source=self.source
+                FailureKind.NOT_FOUND,
+                kind,
+                detail="no exact match in the search results",
+                source=self.source,
             )
         return _record(match, self._clock())
 
     def lookup(self, kind: IdentifierKind, identifier: str) -> LookupResult:
         if not self.supports(kind):
             return LookupFailure.of(
-                FailureKind.NOT_FOUND, kind, detail=f"{kind.value} not supported", source=self.source
+                FailureKind.NOT_FOUND,
+                kind,
+                detail=f"{kind.value} not supported",
+                source=self.source,
             )
         body = self._http.get_json("/search", {"q": identifier}, kind)
         if isinstance(body, LookupFailure):
             return body
         return parsed(
-            lambda: self._from_body(body, kind, identifier), source=self.source, kind=kind, what="/search"
+            lambda: self._from_body(body, kind, identifier),
+            source=self.source,
+            kind=kind,
+            what="/search",
         )

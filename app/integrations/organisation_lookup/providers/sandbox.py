@@ -4,9 +4,10 @@ shipped with the portal, for demonstrations and development without network.
 It answers exactly what the staging environment answers for the identifiers
 it knows (``sandbox_data/``, see :mod:`..staging_data`) and "not found" for
 every other one — except that an association recorded under its SIREN is
-also found under its RNA number, as the real API does. It never opens a connection. The service refuses it in a
-production configuration, and records it returns carry the source
-``bac_a_sable`` so that the UI can say where the data comes from.
+also found under its RNA number, as the real API does. It never opens a
+connection. The service refuses it in a production configuration, and records
+it returns carry the source ``bac_a_sable`` so that the UI can say where the
+data comes from.
 """
 
 from __future__ import annotations
@@ -47,12 +48,16 @@ class SandboxProvider(ApiEntrepriseV4Provider):
             if case_endpoint is endpoint and case.status == 200 and _is_valid(kind, identifier)
         )
 
-    def _fetch(self, endpoint: Endpoint, identifier: str, kind: IdentifierKind) -> Any | LookupFailure:
+    def _fetch(
+        self, endpoint: Endpoint, identifier: str, kind: IdentifierKind
+    ) -> Any | LookupFailure:
         case = self._cases.get((endpoint, identifier))
         status = case.status if case else 404
         failure_kind = failure_kind_for_status(status)
         if failure_kind is not None:
-            return LookupFailure.of(failure_kind, kind, detail=f"bac à sable: status {status}", source=self.source)
+            return LookupFailure.of(
+                failure_kind, kind, detail=f"bac à sable: status {status}", source=self.source
+            )
         return json.loads(case.body)
 
 
