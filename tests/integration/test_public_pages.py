@@ -27,7 +27,7 @@ def test_home_links_each_espace_to_its_login_page(client):
         ("particuliers", "Espace Particuliers"),
         ("acteurs-publics", "Espace Acteurs publics"),
     ]:
-        assert f'href="/connexion/{slug}">{label}</a>' in body
+        assert f'href="/connexion/{slug}">{label}</a>' in body, label
         page = client.get(f"/connexion/{slug}").get_data(as_text=True)
         assert label in page and "Connectez-vous à votre espace personnel." in page
 

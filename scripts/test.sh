@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Run every test on a fresh machine: virtualenv, dependencies (with the test
+# extras), Debian's Chromium when missing (needs root), then pytest on two
+# processes. The database is SQLite unless FLASK_SQLALCHEMY_DATABASE_URI
+# names a PostgreSQL server (each test process then works in its own schema,
+# dropped at the end).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[test]'
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Chromium manque : sudo apt-get install -y chromium" >&2
+    exit 1
+  fi
+fi
+
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
