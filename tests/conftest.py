@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db, limiter
+from app.integrations.mail_sender import wait_for_background_sends
 from app.models import OutgoingMail
 from tests.support.smtp import SmtpServer
 from tests.support.web import mode  # noqa: F401  (fixture)
@@ -80,6 +81,7 @@ def make_app(database_url):
         return application
 
     yield factory
+    wait_for_background_sends()  # no sender of this test may touch the next one's rows
     for application in built:
         with application.app_context():
             db.session.remove()

@@ -124,6 +124,15 @@ def send_due_mails(limit: int = 100) -> tuple[int, int]:
     return sent, failed
 
 
+_background_threads: set[threading.Thread] = set()
+
+
+def wait_for_background_sends(timeout: float = 15) -> None:
+    """Wait for the after-commit senders still running (tests, shutdown)."""
+    for thread in list(_background_threads):
+        thread.join(timeout)
+
+
 def _send_in_background(app: Flask) -> None:
     def run():
         with app.app_context():
@@ -133,8 +142,11 @@ def _send_in_background(app: Flask) -> None:
                 log.exception("background mail sending failed")
             finally:
                 db.session.remove()
+                _background_threads.discard(threading.current_thread())
 
-    threading.Thread(target=run, name="outbox-sender", daemon=True).start()
+    thread = threading.Thread(target=run, name="outbox-sender", daemon=True)
+    _background_threads.add(thread)
+    thread.start()
 
 
 _listeners_installed = False
