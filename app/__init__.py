@@ -4,7 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, g
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -94,6 +94,13 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    @app.before_request
+    def forget_cached_user():
+        """Load the logged-in account afresh for every request, even when an
+        application context outlives one request (tests, scripts): a
+        detached or disabled account must lose its access at once."""
+        g.pop("_login_user", None)
+
     @login_manager.user_loader
     def load_account(session_id: str):
         from app.models import Account
@@ -125,12 +132,16 @@ def _register_blueprints(app: Flask) -> None:
     from app.blueprints.auth import bp as auth_bp
     from app.blueprints.espace import bp as espace_bp
     from app.blueprints.instruction import bp as instruction_bp
+    from app.blueprints.organisations import bp as organisations_bp
     from app.blueprints.public import bp as public_bp
+    from app.blueprints.structure import bp as structure_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(espace_bp)
     app.register_blueprint(instruction_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(structure_bp)
     if app.config["MAIL_VIEWER_ENABLED"]:
         from app.blueprints.dev import bp as dev_bp
 

@@ -4,6 +4,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.cli_organisations import organisations_cli
 from app.domain import accounts
 from app.domain.base import SYSTEM, DomainError
 from app.models import AgentRole
@@ -14,6 +15,7 @@ accounts_cli = AppGroup("accounts", help="Comptes des usagers.")
 agents_cli = AppGroup("agents", help="Agents de la Région.")
 mail_cli = AppGroup("mail", help="Boîte d'envoi des courriels.")
 demo_cli = AppGroup("demo", help="Données de démonstration (développement).")
+structures_cli = AppGroup("structures", help="Structures (tiers).")
 
 
 @accounts_cli.command("purge-pending")
@@ -60,6 +62,33 @@ def send_pending():
     click.echo(f"{sent} courriel(s) envoyé(s), {failed} en échec (nouvel essai plus tard).")
 
 
+@structures_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_structures_command(path):
+    """Importe des structures depuis un fichier CSV (tout ou rien) et envoie les invitations."""
+    from app.structure_import import ImportFileError, import_csv
+
+    with open(path, "rb") as file:
+        data = file.read()
+    try:
+        outcome = import_csv(SYSTEM, data)
+    except ImportFileError as error:
+        raise click.ClickException(str(error)) from None
+    if outcome.rejected:
+        for row in outcome.rejected:
+            reasons = " ; ".join(f"{column} : {'. '.join(messages)}" for column, messages in row.errors.items())
+            click.echo(f"Ligne {row.line} rejetée ({row.raison_sociale}) – {reasons}", err=True)
+        raise click.ClickException(
+            f"{len(outcome.rejected)} ligne(s) en erreur sur {outcome.rows_read} : aucune structure n'a été importée."
+        )
+    report = outcome.report
+    for structure in report.created:
+        click.echo(f"Créée : {structure.raison_sociale} (invitation envoyée à {structure.email})")
+    for line, reason in report.skipped:
+        click.echo(f"Ligne {line} ignorée : {reason}")
+    click.echo(f"{len(report.created)} structure(s) créée(s), {len(report.skipped)} ligne(s) ignorée(s).")
+
+
 DEMO_PASSWORD = "Demo-Portail-2026!"
 
 
@@ -75,5 +104,5 @@ def load_demo():
 
 
 def init_app(app: Flask) -> None:
-    for group in (accounts_cli, agents_cli, mail_cli, demo_cli):
+    for group in (accounts_cli, agents_cli, mail_cli, demo_cli, structures_cli, organisations_cli):
         app.cli.add_command(group)

@@ -72,3 +72,16 @@ class DefaultConfig:
 
     # The local mail viewer (/dev/courriels): development only, never in production.
     MAIL_VIEWER_ENABLED = None  # None: on in development; forced off in production
+
+    # Organisation look-up by SIRET / RNA (see app/integrations/organisation_lookup/settings.py).
+    # Providers: None → "bac_a_sable" in development, "api_entreprise,recherche_entreprises"
+    # in production (where the bac à sable is refused).
+    ORGANISATION_LOOKUP_PROVIDERS = None
+    ORGANISATION_LOOKUP_CACHE_SECONDS = 24 * 3600
+    API_ENTREPRISE_URL = "https://entreprise.api.gouv.fr"
+    API_ENTREPRISE_TOKEN = None
+    API_ENTREPRISE_RECIPIENT = None  # the council's own SIRET
+    API_ENTREPRISE_CONTEXT = "Portail des aides"
+    API_ENTREPRISE_OBJECT = "Identification d'une structure demandeuse"  # under 50 characters
+    API_ENTREPRISE_TIMEOUT = 5
+    RECHERCHE_ENTREPRISES_URL = "https://recherche-entreprises.api.gouv.fr"

@@ -53,5 +53,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error):
+        propagate = app.config.get("PROPAGATE_EXCEPTIONS")
+        if propagate or (propagate is None and (app.testing or app.debug)):  # tests see the traceback
+            raise error
         log.exception("unhandled error")
         return render_error(500)

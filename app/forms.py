@@ -63,3 +63,17 @@ class ProfileFieldsMixin(FlaskForm):
     civilite = civilite_field()
     nom = nom_field()
     prenom = prenom_field()
+
+
+class InviteForm(FlaskForm):
+    """Whom to invite to a structure (agents invite référents, référents members)."""
+
+    email = email_field(message="Saisissez l'adresse électronique de la personne")
+    nom = StringField(
+        "Nom", filters=[collapse_spaces], validators=[Required("Saisissez le nom de la personne"), PersonName("Le nom")]
+    )
+    prenom = StringField(
+        "Prénom",
+        filters=[collapse_spaces],
+        validators=[Required("Saisissez le prénom de la personne"), PersonName("Le prénom")],
+    )

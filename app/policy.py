@@ -1,7 +1,7 @@
 """Authorisation: the one place that says who may do what.
 
 Views use ``permission_required(rule)``; templates use the same rules
-through the ``can`` global. Every rule is a plain function of the account
+through the ``policy`` global. Every rule is a plain function of the account
 (and, later, of the object), tested as a matrix.
 """
 
@@ -10,8 +10,9 @@ import functools
 from flask import abort
 from flask_login import current_user
 
+from app.domain.structures import active_membership
 from app.extensions import login_manager
-from app.models import AgentRole
+from app.models import AgentRole, MembershipRole
 
 
 def is_usager(account) -> bool:
@@ -28,6 +29,40 @@ def can_access_back_office(account) -> bool:
 
 def can_administer(account) -> bool:
     return account.is_authenticated and account.agent_role == AgentRole.ADMIN
+
+
+def can_lookup_organisations(account) -> bool:
+    """Who may query API Entreprise by SIRET / RNA: agents for now; the
+    wizard's bénéficiaire step will open it to the usagers filing a demande."""
+    return can_access_back_office(account)
+
+
+def can_manage_structures(account) -> bool:
+    """Agents create, edit and import structures and invite their référents."""
+    return can_access_back_office(account)
+
+
+def _membership(account, structure):
+    if not is_usager(account) or structure is None:
+        return None
+    return active_membership(account, structure.id)
+
+
+def can_view_structure(account, structure) -> bool:
+    """Agents, and the accounts attached to it right now (a detached account
+    loses access on its very next request)."""
+    return can_access_back_office(account) or _membership(account, structure) is not None
+
+
+def can_manage_members(account, structure) -> bool:
+    """Only a référent invites, detaches, hands over its role and edits the
+    contact fields of its structure."""
+    membership = _membership(account, structure)
+    return membership is not None and membership.role == MembershipRole.REFERENT
+
+
+def can_accept_invitation(account) -> bool:
+    return is_usager(account)
 
 
 def permission_required(rule):

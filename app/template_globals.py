@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, has_request_context
 
 from app import policy
+from app.domain.audit import action_label
 from app.espaces import ESPACES
 from app.web import layout_template
 
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
         }
 
     app.jinja_env.globals.update(field_error=field_error, field_attributes=field_attributes)
+    app.jinja_env.filters["action_label"] = action_label
 
     @app.template_filter("date_fr")
     def date_fr(value: datetime | None, with_time: bool = False) -> str:
@@ -45,9 +47,9 @@ def field_error(field) -> dict | None:
     return {"text": ". ".join(field.errors), "visuallyHiddenText": "Erreur"}
 
 
-def field_attributes(field, required: bool) -> dict:
-    """``aria-required`` and ``aria-invalid`` for a field's input."""
-    attributes = {}
+def field_attributes(field, required: bool, readonly: bool = False) -> dict:
+    """``aria-required``, ``aria-invalid`` and ``readonly`` for a field's input."""
+    attributes = {"readonly": "readonly"} if readonly else {}
     if required:
         attributes["aria-required"] = "true"
     if field.errors:

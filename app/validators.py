@@ -9,6 +9,8 @@ import re
 from email_validator import EmailNotValidError, validate_email
 from wtforms.validators import DataRequired, StopValidation, ValidationError
 
+from app.integrations.organisation_lookup import IdentifierKind, InvalidIdentifier, normalize
+from app.reference import formes_juridiques, normalize_naf
 from app.security.passwords import password_policy_errors
 
 IDENTIFIANT_RE = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -109,3 +111,80 @@ class PasswordPolicy:
         problems = password_policy_errors(field.data or "", identifiant)
         if problems:
             raise ValidationError(". ".join(problems))
+
+
+class OrganisationIdentifier:
+    """SIRET or RNA, checked (checksum, La Poste exception, RNA format) and
+    normalised by the organisation look-up's own rules, so a number accepted
+    here is one the look-up accepts."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        try:
+            field.data = normalize(IdentifierKind(self.kind), field.data)
+        except InvalidIdentifier as error:
+            raise ValidationError(error.message) from None
+
+
+UAI_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
+
+def uai_is_valid(value: str) -> bool:
+    """An UAI (ex-RNE) is 7 digits and a check letter: the 23 letters
+    without I, O, Q indexed by the number modulo 23."""
+    return bool(re.fullmatch(r"\d{7}[A-Z]", value)) and UAI_LETTERS[int(value[:7]) % 23] == value[7]
+
+
+class Uai:
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        value = "".join(field.data.split()).upper()
+        if not re.fullmatch(r"\d{7}[A-Z]", value):
+            raise ValidationError("Le numéro UAI comporte 7 chiffres suivis d'une lettre, par exemple 0750654D")
+        if not uai_is_valid(value):
+            raise ValidationError("Ce numéro UAI n'existe pas : vérifiez les chiffres et la lettre saisis")
+        field.data = value
+
+
+class CodePostal:
+    def __call__(self, form, field):
+        if field.data and not re.fullmatch(r"\d{5}", field.data.replace(" ", "")):
+            raise ValidationError("Le code postal comporte 5 chiffres, par exemple 31000")
+        if field.data:
+            field.data = field.data.replace(" ", "")
+
+
+class Telephone:
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        compact = re.sub(r"[\s.\-()]", "", field.data)
+        if not re.fullmatch(r"0\d{9}|\+\d{8,15}", compact):
+            raise ValidationError("Saisissez un numéro de téléphone valide, par exemple 05 61 00 00 00 ou +33 5 61 00 00 00")
+
+
+class NafCode:
+    """A NAF rev. 2 code of the INSEE list, normalised to « 84.11Z »."""
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        code = normalize_naf(field.data)
+        if code is None:
+            raise ValidationError("Ce code NAF n'existe pas : saisissez un code de la nomenclature NAF rév. 2, par exemple 85.31Z")
+        field.data = code
+
+
+class FormeJuridique:
+    """A catégorie juridique code of the INSEE list (4 digits)."""
+
+    def __call__(self, form, field):
+        if field.data and field.data.strip() not in formes_juridiques():
+            raise ValidationError("Ce code de forme juridique n'existe pas dans la nomenclature de l'INSEE, par exemple 9220")
+        if field.data:
+            field.data = field.data.strip()

@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.domain import invitations
 from app.domain.audit import record_event
 from app.domain.base import DomainError, OperationContext, operation
 from app.domain.outbox import queue_mail
@@ -66,8 +67,10 @@ def register_account(
     nom: str,
     prenom: str,
     email: str,
+    invitation=None,
 ) -> Account:
-    """Create a pending account and send its activation email."""
+    """Create a pending account and send its activation email. Created from
+    an invitation link, the account joins that structure once activated."""
     if identifiant_is_taken(identifiant):
         raise DomainError(IDENTIFIANT_TAKEN, field="identifiant")
     account = Account(
@@ -86,6 +89,8 @@ def register_account(
     except IntegrityError:  # the same identifiant registered concurrently
         raise DomainError(IDENTIFIANT_TAKEN, field="identifiant") from None
     record_event(ctx, "account.registered", account)
+    if invitation is not None:
+        invitations.reserve_for_registration(invitation, account)
     _queue_activation_mail(account)
     return account
 
@@ -125,6 +130,7 @@ def activate_account(ctx: OperationContext, token: str) -> LinkResult:
     account.status = AccountStatus.ACTIVE
     account.activated_at = utcnow()
     record_event(ctx, "account.activated", account)
+    invitations.attach_after_activation(ctx, account)
     return LinkResult(LinkOutcome.DONE, account)
 
 

@@ -5,16 +5,36 @@ from app.extensions import db
 from app.models import AuditEvent
 
 
-def record_event(ctx: OperationContext, action: str, obj, **details) -> AuditEvent:
-    """Add an audit event for ``action`` on ``obj`` (a model instance with an id)."""
+def record_event(ctx: OperationContext, action: str, obj, structure=None, **details) -> AuditEvent:
+    """Add an audit event for ``action`` on ``obj`` (a model instance with an
+    id); ``structure`` puts it in that structure's history."""
     db.session.flush()  # make sure obj has its id
     event = AuditEvent(
         actor_id=ctx.actor_id,
         action=action,
         object_type=obj.__tablename__,
         object_id=obj.id,
+        structure_id=structure.id if structure is not None else None,
         ip=ctx.ip,
         details=details,
     )
     db.session.add(event)
     return event
+
+
+# How each action reads in a history (structure history, later demandes).
+ACTION_LABELS = {
+    "structure.created": "Structure créée",
+    "structure.updated": "Structure modifiée",
+    "structure.contact_updated": "Coordonnées de contact modifiées",
+    "invitation.sent": "Invitation envoyée",
+    "invitation.resent": "Invitation renvoyée",
+    "invitation.cancelled": "Invitation annulée",
+    "membership.started": "Compte rattaché à la structure",
+    "membership.ended": "Compte détaché de la structure",
+    "membership.referent_handed_over": "Rôle de référent confié",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)

@@ -38,32 +38,46 @@ def js_enabled(request):
 
 
 @pytest.fixture
-def page(browser, js_enabled):
-    """A fresh browser context (JavaScript on or off) and its page; any
-    JavaScript error or CSP violation is collected in ``page.errors``."""
-    context = browser.new_context(java_script_enabled=js_enabled, locale="fr-FR")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on(
-        "console",
-        # 4xx answers (422 forms, 404 pages) are expected; CSP refusals and script errors are not.
-        lambda msg: msg.type == "error" and not msg.text.startswith("Failed to load resource") and errors.append(msg.text),
-    )
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.errors = errors
-    yield page
-    context.close()
+def open_page(browser, js_enabled):
+    """Open a page in a fresh browser context (one person), JavaScript on or
+    off; any JavaScript error or CSP violation is collected in ``page.errors``."""
+    contexts = []
+
+    def factory():
+        context = browser.new_context(java_script_enabled=js_enabled, locale="fr-FR")
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        new_page = context.new_page()
+        errors: list[str] = []
+        new_page.on(
+            "console",
+            # 4xx answers (422 forms, 404 pages) are expected; CSP refusals and script errors are not.
+            lambda msg: msg.type == "error" and not msg.text.startswith("Failed to load resource") and errors.append(msg.text),
+        )
+        new_page.on("pageerror", lambda error: errors.append(str(error)))
+        new_page.errors = errors
+        return new_page
+
+    yield factory
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page):
+    return open_page()
 
 
 @pytest.fixture
 def a11y(browser, page, js_enabled):
-    """``a11y("label")``: axe-core finds no WCAG 2.1 A/AA violation on the
-    current page, and no JavaScript error or CSP violation happened."""
+    """``a11y("label")`` (or ``a11y("label", other_page)``): axe-core finds no
+    WCAG 2.1 A/AA violation on the page, and no JavaScript error or CSP
+    violation happened there."""
     checker = AccessibilityChecker(browser)
 
-    def check(label=""):
-        checker.check(page, js_enabled, label)
-        assert page.errors == [], page.errors
+    def check(label="", target=None):
+        target = target or page
+        checker.check(target, js_enabled, label)
+        assert target.errors == [], target.errors
 
     return check

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Account
+from app.models import Account, Structure
 from tests.support.accounts import PASSWORD
 
 
@@ -43,4 +43,8 @@ def test_demo_load_is_idempotent(app):
     second = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0 and second.exit_code == 0
     assert "admin.region" in first.output and "admin.region" not in second.output
-    assert len(db.session.scalars(select(Account)).all()) == 3
+    assert len(db.session.scalars(select(Account)).all()) == 4
+    lycee = db.session.scalar(select(Structure).where(Structure.famille == "lycee_prive"))
+    assert lycee.organisme_gestion.sigle == "OGEC"
+    roles = {m.account.identifiant: m.role for m in lycee.active_memberships}
+    assert roles == {"USAGER-OCCITANIE": "referent", "PROF-DEMO": "membre"}

@@ -70,3 +70,8 @@ def input_value(body: str, name: str) -> str | None:
         return None
     value = re.search(r'value="([^"]*)"', match.group(0))
     return html.unescape(value.group(1)) if value else ""
+
+
+def page_text(body: str) -> str:
+    """The text of a page as a reader gets it: tags removed, entities decoded, spaces folded."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))

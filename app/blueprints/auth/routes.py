@@ -5,9 +5,9 @@ from flask_login import current_user, login_user, logout_user
 
 from app.blueprints.auth import bp
 from app.blueprints.auth.forms import EmptyForm, LoginForm, RecoveryForm, RegisterForm, ResetPasswordForm
-from app.domain import accounts
+from app.domain import accounts, invitations, structures
 from app.domain.base import DomainError
-from app.espaces import ESPACES_BY_SLUG
+from app.espaces import ESPACES_BY_SLUG, espace_for
 from app.extensions import db, limiter
 from app.models import Account
 from app.policy import can_access_back_office
@@ -31,7 +31,17 @@ def _failed(response):
 
 @bp.route("/creer-un-compte", methods=["GET", "POST"])
 def register():
-    form = RegisterForm()
+    """« Créer un compte »; from an invitation link (``?invitation=``) the
+    invited address is filled in and fixed, and the account joins the
+    structure once activated."""
+    token = request.args.get("invitation")
+    invitation = None
+    if token:
+        check = invitations.check_link(token)
+        if check.state is not invitations.LinkState.VALID:
+            return render_template("structure/invitation.html", check=check, token=token, state=check.state.value), 410
+        invitation = check.invitation
+    form = _register_form(invitation)
     if form.validate_on_submit():
         try:
             accounts.register_account(
@@ -42,15 +52,29 @@ def register():
                 nom=form.nom.data,
                 prenom=form.prenom.data,
                 email=form.email.data,
+                invitation=invitation,
             )
         except DomainError as error:
             form_errors_to_fields(form, error)
         else:
             session["registered_email"] = form.email.data
             return redirect_to(url_for("auth.registered"))
+    context = {"form": form, "invitation": invitation, "token": token}
     if form.is_submitted():
-        return render_invalid("auth/register.html", form=form)
-    return render_template("auth/register.html", form=form)
+        return render_invalid("auth/register.html", **context)
+    return render_template("auth/register.html", **context)
+
+
+def _register_form(invitation) -> RegisterForm:
+    if invitation is None:
+        return RegisterForm()
+    fixed = {"email": invitation.email, "email_confirmation": invitation.email}
+    if request.method == "POST":
+        formdata = request.form.copy()
+        for name, value in fixed.items():  # whatever was sent, the invited address is used
+            formdata.setlist(name, [value])
+        return RegisterForm(formdata=formdata)
+    return RegisterForm(data={**fixed, "nom": invitation.nom, "prenom": invitation.prenom})
 
 
 @bp.route("/creer-un-compte/courriel-envoye")
@@ -68,8 +92,11 @@ def activate(token):
     status = 200 if result.outcome is accounts.LinkOutcome.DONE else 410
     if result.outcome is accounts.LinkOutcome.INVALID:
         status = 404
+    memberships = structures.active_memberships(result.account) if result.outcome is accounts.LinkOutcome.DONE else []
     return (
-        render_template("auth/activation.html", outcome=result.outcome.value, token=token, form=EmptyForm()),
+        render_template(
+            "auth/activation.html", outcome=result.outcome.value, token=token, form=EmptyForm(), memberships=memberships
+        ),
         status,
     )
 
@@ -139,6 +166,7 @@ def login(espace):
         session.clear()  # a new session at login: nothing from before carries over
         login_user(result.account)
         session["espace"] = espace_obj.slug if espace_obj else None
+        _say_which_espace_fits(result.account, espace_obj)
         return redirect_to(next_url or _home_for(result.account))
     if result.outcome is accounts.LoginOutcome.PENDING:
         session["pending_account_id"] = result.account.id
@@ -149,6 +177,21 @@ def login(espace):
         "Identifiant ou mot de passe incorrect. Vérifiez votre saisie ou récupérez vos informations de connexion."
     )
     return render_invalid("auth/login.html", **context)
+
+
+def _say_which_espace_fits(account, espace) -> None:
+    """Logging in through an espace that does not serve the account's
+    structures works; the portal says which espace fits next time."""
+    if espace is None or account.is_agent:
+        return
+    memberships = structures.active_memberships(account)
+    if memberships and not any(m.structure.famille in espace.familles for m in memberships):
+        structure = memberships[0].structure
+        flash(
+            f"Votre structure {structure.raison_sociale} ({structure.famille_label}) relève de "
+            f"l'{espace_for(structure.famille).label}. Vous pourrez vous connecter par cet espace la prochaine fois.",
+            "info",
+        )
 
 
 def _home_for(account) -> str:

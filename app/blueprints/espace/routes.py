@@ -4,6 +4,7 @@ from flask import flash, render_template, url_for
 from flask_login import current_user, login_required, login_user
 
 from app.blueprints.espace import bp
+from app.blueprints.structure.current import current_membership, current_memberships
 from app.blueprints.espace.forms import EmailChangeForm, PasswordChangeForm, ProfileForm
 from app.domain import accounts
 from app.domain.base import DomainError
@@ -14,7 +15,7 @@ from app.web import form_errors_to_fields, operation_context, redirect_to, rende
 @bp.route("/espace")
 @permission_required(can_use_espace_personnel)
 def home():
-    return render_template("espace/home.html")
+    return render_template("espace/home.html", current=current_membership(), memberships=current_memberships())
 
 
 @bp.route("/compte")

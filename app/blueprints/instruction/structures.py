@@ -1,0 +1,167 @@
+"""Back office « Structures »: list, create (with the référent's invitation),
+edit, members, invitations, history, CSV import."""
+
+from flask import abort, flash, render_template, request, url_for
+from sqlalchemy import func, or_, select
+
+from app.blueprints.instruction import bp
+from app.blueprints.invitation_actions import apply_invitation_action
+from app.blueprints.instruction.forms import ImportForm, StructureForm, StructureSearchForm
+from app.domain import invitations
+from app.domain import structures as structure_domain
+from app.domain.base import DomainError
+from app.forms import InviteForm
+from app.extensions import db
+from app.models import AuditEvent, Invitation, MembershipRole, Structure
+from app.pagination import paginate
+from app.policy import can_manage_structures, permission_required
+from app.structure_import import ImportFileError, import_csv
+from app.web import form_errors_to_fields, operation_context, redirect_to, render_invalid
+
+
+def _structure_or_404(structure_id: int) -> Structure:
+    return db.session.get(Structure, structure_id) or abort(404)
+
+
+@bp.route("/structures")
+@permission_required(can_manage_structures)
+def structures():
+    form = StructureSearchForm(request.args)
+    query = select(Structure)
+    if form.q.data:
+        text = f"%{form.q.data.casefold()}%"
+        compact = f"%{''.join(form.q.data.split()).upper()}%"
+        query = query.where(
+            or_(
+                Structure.raison_sociale_key.like(text),
+                func.lower(Structure.sigle).like(text),
+                func.lower(Structure.commune).like(text),
+                Structure.siret.like(compact),
+                Structure.uai.like(compact),
+            )
+        )
+    if form.famille.data:
+        query = query.where(Structure.famille == form.famille.data)
+    page = paginate(query.order_by(Structure.raison_sociale_key, Structure.id), request.args.get("page", 1, type=int))
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "instruction/structures.html", form=form, page=page, page_url=lambda n: url_for("instruction.structures", page=n, **args)
+    )
+
+
+def _save_structure(form: StructureForm, structure: Structure | None):
+    """Create or update from a valid form; a domain refusal goes back to the form."""
+    ctx = operation_context()
+    try:
+        if structure is None:
+            structure = structure_domain.create_structure(ctx, form.structure_data(), form.organisme_gestion_structure)
+            flash(
+                f"La structure est créée. L'invitation à créer le compte du référent a été envoyée à {structure.email}.",
+                "success",
+            )
+        else:
+            structure_domain.update_structure(ctx, structure, form.structure_data(), form.organisme_gestion_structure)
+            flash("Les modifications de la structure sont enregistrées.", "success")
+    except structure_domain.DuplicateSiret as error:
+        form_errors_to_fields(form, error)
+        return None, error.existing
+    except DomainError as error:
+        form_errors_to_fields(form, error)
+        return None, None
+    return structure, None
+
+
+def _structure_form_page(form, structure):
+    existing = None
+    if form.validate_on_submit():
+        saved, existing = _save_structure(form, structure)
+        if saved is not None:
+            return redirect_to(url_for("instruction.structure", structure_id=saved.id))
+    context = {"form": form, "structure": structure, "existing": existing}
+    if form.is_submitted():
+        return render_invalid("instruction/structure_form.html", **context)
+    return render_template("instruction/structure_form.html", **context)
+
+
+@bp.route("/structures/nouvelle", methods=["GET", "POST"])
+@permission_required(can_manage_structures)
+def structure_new():
+    return _structure_form_page(StructureForm(), None)
+
+
+@bp.route("/structures/<int:structure_id>/modifier", methods=["GET", "POST"])
+@permission_required(can_manage_structures)
+def structure_edit(structure_id):
+    structure = _structure_or_404(structure_id)
+    form = StructureForm(obj=structure, current_structure=structure)
+    if not form.is_submitted() and structure.organisme_gestion:
+        form.organisme_gestion.data = structure.organisme_gestion.siret or structure.organisme_gestion.raison_sociale
+    return _structure_form_page(form, structure)
+
+
+@bp.route("/structures/<int:structure_id>")
+@permission_required(can_manage_structures)
+def structure(structure_id):
+    structure = _structure_or_404(structure_id)
+    history = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.structure_id == structure.id).order_by(AuditEvent.id.desc()).limit(200)
+    ).all()
+    return render_template(
+        "instruction/structure.html",
+        structure=structure,
+        history=history,
+        invitation_status=invitations.display_status,
+        invitation_action_url=lambda invitation, action: url_for(
+            "instruction.structure_invitation_action", structure_id=structure.id, invitation_id=invitation.id, action=action
+        ),
+    )
+
+
+@bp.route("/structures/<int:structure_id>/inviter", methods=["GET", "POST"])
+@permission_required(can_manage_structures)
+def structure_invite(structure_id):
+    """Invite a (further) référent, e.g. when the previous one left."""
+    structure = _structure_or_404(structure_id)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invitations.invite(
+                operation_context(), structure, email=form.email.data, role=MembershipRole.REFERENT,
+                nom=form.nom.data, prenom=form.prenom.data,
+            )
+        except DomainError as error:
+            form_errors_to_fields(form, error)
+        else:
+            flash(f"L'invitation a été envoyée à {form.email.data}.", "success")
+            return redirect_to(url_for("instruction.structure", structure_id=structure.id))
+    if form.is_submitted():
+        return render_invalid("instruction/structure_invite.html", form=form, structure=structure)
+    return render_template("instruction/structure_invite.html", form=form, structure=structure)
+
+
+@bp.route("/structures/<int:structure_id>/invitations/<int:invitation_id>/<any(renvoyer, annuler):action>", methods=["POST"])
+@permission_required(can_manage_structures)
+def structure_invitation_action(structure_id, invitation_id, action):
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.structure_id != structure_id:
+        abort(404)
+    apply_invitation_action(invitation, action)
+    return redirect_to(url_for("instruction.structure", structure_id=structure_id))
+
+
+@bp.route("/structures/import", methods=["GET", "POST"])
+@permission_required(can_manage_structures)
+def structures_import():
+    form = ImportForm()
+    outcome = None
+    if form.validate_on_submit():
+        upload = form.fichier.data
+        if upload is None or not upload.filename:
+            form.fichier.errors = ["Choisissez un fichier CSV"]
+        else:
+            try:
+                outcome = import_csv(operation_context(), upload.read())
+            except ImportFileError as error:
+                form.fichier.errors = [str(error)]
+    status = 422 if form.fichier.errors or (outcome and outcome.rejected) else 200
+    return render_template("instruction/structures_import.html", form=form, outcome=outcome), status

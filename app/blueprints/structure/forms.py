@@ -1,0 +1,18 @@
+"""Forms of « Ma structure »."""
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField
+
+from app.forms import email_field
+from app.validators import Telephone, strip
+
+
+class ContactForm(FlaskForm):
+    """The contact fields a référent may change itself."""
+
+    email = email_field("Adresse électronique de contact", "Saisissez l'adresse électronique de contact")
+    telephone = StringField("Téléphone", filters=[strip], validators=[Telephone()])
+
+
+class ChooseStructureForm(FlaskForm):
+    structure_id = IntegerField()

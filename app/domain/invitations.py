@@ -1,0 +1,208 @@
+"""Invitations to join a structure: sent, resent, cancelled, accepted.
+
+The link carries the invitation's id and nonce, signed (72 hours). Resending
+changes the nonce, so the previous link stops working; accepting or
+cancelling changes the status, so the link works once.
+"""
+
+import enum
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from app.domain.audit import record_event
+from app.domain.base import DomainError, OperationContext, operation
+from app.domain.outbox import queue_mail
+from app.extensions import db
+from app.models import Account, Invitation, InvitationStatus, Membership, MembershipRole, Structure
+from app.models.structures import new_nonce
+from app.models.types import utcnow
+from app.security.tokens import TokenPurpose, TokenState, make_token, read_token
+from app.urls import external_url
+
+
+def invitation_link(invitation: Invitation) -> str:
+    token = make_token(TokenPurpose.INVITATION, {"i": invitation.id, "n": invitation.nonce})
+    return external_url("structure.invitation", token=token)
+
+
+def is_expired(invitation: Invitation) -> bool:
+    age = (utcnow() - invitation.sent_at).total_seconds()
+    return invitation.status == InvitationStatus.SENT and age > current_app.config["INVITATION_MAX_AGE"]
+
+
+def display_status(invitation: Invitation) -> str:
+    """« envoyée », « acceptée », « expirée » or « annulée », as agents see it."""
+    if is_expired(invitation):
+        return "expirée"
+    if invitation.status == InvitationStatus.SENT and invitation.pending_account_id:
+        return "compte créé, en attente d'activation"
+    return {"envoyee": "envoyée", "acceptee": "acceptée", "annulee": "annulée"}[invitation.status]
+
+
+def _send(invitation: Invitation) -> None:
+    template = "invitation_referent" if invitation.role == MembershipRole.REFERENT else "invitation_membre"
+    queue_mail(
+        invitation.email,
+        f"Invitation à créer votre compte sur le portail des aides de {current_app.config['REGION_NAME']}",
+        template,
+        invitation=invitation,
+        structure=invitation.structure,
+        link=invitation_link(invitation),
+        hours=current_app.config["INVITATION_MAX_AGE"] // 3600,
+    )
+
+
+def active_member_with_email(structure: Structure, email: str) -> Membership | None:
+    return db.session.scalar(
+        select(Membership)
+        .join(Account, Membership.account_id == Account.id)
+        .where(
+            Membership.structure_id == structure.id,
+            Membership.until.is_(None),
+            func.lower(Account.email) == email.casefold(),
+        )
+    )
+
+
+def create_invitation(
+    ctx: OperationContext, structure: Structure, *, email: str, role: MembershipRole, nom=None, prenom=None
+) -> Invitation:
+    """Queue an invitation in the caller's transaction (used by structure
+    creation, imports and ``invite``)."""
+    if active_member_with_email(structure, email):
+        raise DomainError(
+            f"La personne qui utilise l'adresse {email} est déjà membre de cette structure.", field="email"
+        )
+    pending = db.session.scalar(
+        select(Invitation).where(
+            Invitation.structure_id == structure.id,
+            func.lower(Invitation.email) == email.casefold(),
+            Invitation.status == InvitationStatus.SENT,
+        )
+    )
+    if pending is not None and not is_expired(pending):
+        raise DomainError(
+            f"Une invitation est déjà en attente pour l'adresse {email} : vous pouvez la renvoyer depuis la liste des invitations.",
+            field="email",
+        )
+    invitation = Invitation(
+        structure=structure,
+        email=email,
+        nom=nom,
+        prenom=prenom,
+        role=role,
+        invited_by_id=ctx.actor_id,
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    _send(invitation)
+    record_event(ctx, "invitation.sent", invitation, structure=structure, email=email, role=str(role))
+    return invitation
+
+
+@operation
+def invite(ctx, structure, *, email, role, nom=None, prenom=None) -> Invitation:
+    return create_invitation(ctx, structure, email=email, role=role, nom=nom, prenom=prenom)
+
+
+@operation
+def resend(ctx: OperationContext, invitation: Invitation) -> None:
+    """A new link (the old one stops working), valid 72 hours from now."""
+    if invitation.status != InvitationStatus.SENT:
+        raise DomainError("Seule une invitation en attente peut être renvoyée.")
+    invitation.nonce = new_nonce()
+    invitation.sent_at = utcnow()
+    invitation.pending_account_id = None
+    _send(invitation)
+    record_event(ctx, "invitation.resent", invitation, structure=invitation.structure, email=invitation.email)
+
+
+@operation
+def cancel(ctx: OperationContext, invitation: Invitation) -> None:
+    if invitation.status != InvitationStatus.SENT:
+        raise DomainError("Seule une invitation en attente peut être annulée.")
+    invitation.status = InvitationStatus.CANCELLED
+    invitation.cancelled_at = utcnow()
+    record_event(ctx, "invitation.cancelled", invitation, structure=invitation.structure, email=invitation.email)
+
+
+class LinkState(enum.StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    REPLACED = "replaced"  # resent since: only the newest link works
+    CANCELLED = "cancelled"
+    USED = "used"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class InvitationCheck:
+    state: LinkState
+    invitation: Invitation | None = None
+
+
+def check_link(token: str) -> InvitationCheck:
+    """What an invitation link is worth now (no change made)."""
+    reading = read_token(TokenPurpose.INVITATION, token)
+    payload = reading.payload or {}
+    invitation = db.session.get(Invitation, payload["i"]) if isinstance(payload.get("i"), int) else None
+    if reading.state is TokenState.INVALID or invitation is None:
+        return InvitationCheck(LinkState.INVALID)
+    if invitation.status == InvitationStatus.ACCEPTED or invitation.pending_account_id:
+        return InvitationCheck(LinkState.USED, invitation)
+    if invitation.status == InvitationStatus.CANCELLED:
+        return InvitationCheck(LinkState.CANCELLED, invitation)
+    if payload.get("n") != invitation.nonce:
+        return InvitationCheck(LinkState.REPLACED, invitation)
+    if reading.state is TokenState.EXPIRED or is_expired(invitation):
+        return InvitationCheck(LinkState.EXPIRED, invitation)
+    return InvitationCheck(LinkState.VALID, invitation)
+
+
+def _attach(ctx: OperationContext, invitation: Invitation, account: Account) -> Membership:
+    if db.session.scalar(
+        select(Membership).where(
+            Membership.structure_id == invitation.structure_id,
+            Membership.account_id == account.id,
+            Membership.until.is_(None),
+        )
+    ):
+        raise DomainError("Votre compte est déjà rattaché à cette structure.")
+    membership = Membership(account_id=account.id, structure_id=invitation.structure_id, role=invitation.role)
+    db.session.add(membership)
+    invitation.status = InvitationStatus.ACCEPTED
+    invitation.accepted_at = utcnow()
+    invitation.accepted_account_id = account.id
+    record_event(
+        ctx, "membership.started", membership, structure=invitation.structure,
+        account=account.identifiant, role=invitation.role,
+    )
+    return membership
+
+
+@operation
+def accept(ctx: OperationContext, token: str, account: Account) -> Membership:
+    """An existing account follows its invitation link and accepts it."""
+    check = check_link(token)
+    if check.state is not LinkState.VALID:
+        raise DomainError("Ce lien d'invitation ne peut plus être utilisé.")
+    return _attach(ctx, check.invitation, account)
+
+
+def reserve_for_registration(invitation: Invitation, account: Account) -> None:
+    """Registration from an invitation link: the link is now used; the
+    account is attached when it is activated (in the caller's transaction)."""
+    invitation.pending_account_id = account.id
+
+
+def attach_after_activation(ctx: OperationContext, account: Account) -> list[Membership]:
+    """On activation, attach the account to the structures whose invitation
+    it was created from (still valid and not cancelled)."""
+    invitations = db.session.scalars(
+        select(Invitation).where(
+            Invitation.pending_account_id == account.id, Invitation.status == InvitationStatus.SENT
+        )
+    ).all()
+    return [_attach(ctx, invitation, account) for invitation in invitations]
