@@ -78,8 +78,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import models  # noqa: F401  (register every table)
+    from app import models, organisations
     from app.integrations import mail_sender
+
+    # `flask organisations recheck` looks again at structures typed by hand.
+    organisations.register_snapshot_owner(models.Structure, "lookup_snapshot")
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))

@@ -2,7 +2,6 @@
 agents, a lycée privé with its organisme de gestion, its référent
 (USAGER-OCCITANIE, as in the council's guide) and a teacher."""
 
-from sqlalchemy import select
 
 from app.domain import accounts, structures
 from app.domain.base import SYSTEM

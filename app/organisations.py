@@ -26,7 +26,9 @@ import dataclasses
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -42,6 +44,7 @@ from app.integrations.organisation_lookup import (
     LookupSettings,
     OrganisationLookupService,
     OrganisationRecord,
+    Source,
     normalize,
 )
 from app.integrations.organisation_lookup.db_cache import DatabaseLookupCache
@@ -257,6 +260,16 @@ def snapshot_for(fields: Mapping[str, Any], record: OrganisationRecord | None) -
 
 def is_verified(snapshot_data: Mapping[str, Any] | None) -> bool:
     return bool(snapshot_data) and snapshot_data.get("verified") is not False
+
+
+def describe_snapshot(snapshot_data: Mapping[str, Any] | None) -> str:
+    """How a stored snapshot reads for agents: « Vérifié : API Entreprise, le
+    27/11/2026 » or « Non vérifié (saisie manuelle) »."""
+    if not is_verified(snapshot_data):
+        return "Non vérifié (saisie manuelle)"
+    source = Source(snapshot_data["source"]).label
+    fetched = datetime.fromisoformat(snapshot_data["fetched_at"]).astimezone(ZoneInfo("Europe/Paris"))
+    return f"Vérifié : {source}, le {fetched:%d/%m/%Y à %H h %M}"
 
 
 # --- flask organisations recheck ------------------------------------------------

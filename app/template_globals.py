@@ -9,6 +9,7 @@ from flask import Flask, has_request_context
 from app import policy
 from app.domain.audit import action_label
 from app.espaces import ESPACES
+from app.organisations import describe_snapshot
 from app.web import layout_template
 
 
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(field_error=field_error, field_attributes=field_attributes)
     app.jinja_env.filters["action_label"] = action_label
+    app.jinja_env.filters["describe_snapshot"] = describe_snapshot
 
     @app.template_filter("date_fr")
     def date_fr(value: datetime | None, with_time: bool = False) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Account, Invitation, Membership
 from tests.conftest import link_in, outbox
-from tests.support.accounts import PASSWORD, login, make_account, registration
+from tests.support.accounts import login, make_account, registration
 from tests.support.structures import make_structure
 from tests.support.web import page_text
 

@@ -4,6 +4,7 @@ agents, rate limits."""
 import html
 
 import pytest
+
 from app.models import AgentRole
 from tests.support.accounts import PASSWORD, login, make_account, make_agent
 

@@ -2,7 +2,6 @@
 detaching them, handing over the role; a membre's limited view; several
 structures."""
 
-import html
 
 import pytest
 from sqlalchemy import select
@@ -121,7 +120,7 @@ def test_the_last_referent_cannot_be_detached(client, mode, lycee):
     mode.assert_redirect(mode.post(client, f"/structure/membres/{second_membership.id}/detacher"), "/structure")
     # now "ref" is the only référent: no one can detach it (it cannot act on itself from the list either)
     from app.domain import structures
-    from app.domain.base import DomainError, SYSTEM
+    from app.domain.base import SYSTEM, DomainError
 
     own = db.session.scalar(select(Membership).where(Membership.account_id == referent.id))
     with pytest.raises(DomainError, match="dernier référent"):

@@ -20,7 +20,13 @@ from app.integrations.organisation_lookup import (
 from app.integrations.organisation_lookup.db_cache import DatabaseLookupCache
 from app.models import OrganisationLookupCacheEntry
 from tests.fakes.api_entreprise import Fault
-from tests.support.organisations import SNCF, UNAVAILABLE_MESSAGE, UNKNOWN_SIRET, app, fake  # noqa: F401  (fixtures app, fake)
+from tests.support.organisations import (  # noqa: F401  (fixtures app, fake)
+    SNCF,
+    UNAVAILABLE_MESSAGE,
+    UNKNOWN_SIRET,
+    app,
+    fake,
+)
 
 FETCHED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Account
 from tests.conftest import link_in, outbox
-from tests.support.accounts import PASSWORD, login, make_account
+from tests.support.accounts import login, make_account
 from tests.support.web import error_messages
 
 NEW_PASSWORD = "Nouveau-Secret-2027?"

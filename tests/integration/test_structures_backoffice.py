@@ -2,6 +2,7 @@
 seed's invitation email), validation, edit, list, invitations, history."""
 
 import html
+import re
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from app.models import AuditEvent, Invitation, Structure
 from tests.conftest import link_in, outbox
 from tests.support.accounts import login, make_agent
 from tests.support.structures import ASSOCIATION, make_structure, structure_form
-from tests.support.web import error_messages
+from tests.support.web import error_messages, page_text
 
 SEED_INVITATION = """Bonjour,
 
@@ -190,3 +191,43 @@ def test_agent_invites_a_new_referent(agent_client, mode):
 
 def test_unknown_structure_is_404(agent_client):
     assert agent_client.get("/instruction/structures/999999").status_code == 404
+
+
+@pytest.fixture
+def sandbox_agent_client(make_app):
+    """An agent on a portal whose look-up uses the bac à sable (development)."""
+    app = make_app(PORTAIL_ENV="development")
+    client = app.test_client()
+    with app.app_context():
+        make_agent()
+        login(client, "agent.region")
+        yield client
+
+
+def test_agent_prefills_a_structure_from_a_siret_and_keeps_the_source(sandbox_agent_client, mode):
+    client = sandbox_agent_client
+    found = mode.post(client, "/instruction/structures/nouvelle", {"lookup-kind": "siret", "lookup-siret": "775 672 272 21138"})
+    text = page_text(found.get_data(as_text=True))
+    assert "bac à sable" in text and "Utiliser ces informations" in text
+    filled = client.post("/instruction/structures/nouvelle", data={"organisation-choisie": "siret:77567227221138"})
+    body = filled.get_data(as_text=True)
+    assert 'value="77567227221138"' in body and 'value="siret:77567227221138"' in body
+    raison_sociale = re.search(r'name="raison_sociale"[^>]*value="([^"]+)"', body).group(1)
+    data = structure_form(
+        famille="association", uai="", siret="77567227221138", raison_sociale=html.unescape(raison_sociale),
+        lookup_key="siret:77567227221138",
+        **{name: html.unescape(re.search(rf'name="{name}"[^>]*value="([^"]*)"', body).group(1)) for name in ["rna", "naf_code", "forme_juridique_code", "code_postal", "commune", "sigle"]},
+        adresse=html.unescape(re.search(r'name="adresse"[^>]*>([^<]*)</textarea>', body).group(1)).strip(),
+    )
+    response = mode.post(client, "/instruction/structures/nouvelle", data)
+    structure = db.session.scalar(select(Structure))
+    mode.assert_redirect(response, f"/instruction/structures/{structure.id}")
+    assert structure.lookup_snapshot["verified"] is True and structure.lookup_snapshot["source"] == "bac_a_sable"
+    assert "Vérifié : bac à sable (données de démonstration)" in page_text(client.get(f"/instruction/structures/{structure.id}").get_data(as_text=True))
+
+
+def test_a_structure_typed_by_hand_is_unverified(agent_client):
+    agent_client.post("/instruction/structures/nouvelle", data=structure_form())
+    structure = db.session.scalar(select(Structure))
+    assert structure.lookup_snapshot["verified"] is False
+    assert "Non vérifié" in page_text(agent_client.get(f"/instruction/structures/{structure.id}").get_data(as_text=True))

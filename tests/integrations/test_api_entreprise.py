@@ -9,7 +9,11 @@ from app.integrations.organisation_lookup import (
     OrganisationRecord,
     Source,
 )
-from tests.fakes.api_entreprise import API_ENTREPRISE, EXAMPLE_RECIPIENT, RECHERCHE_ENTREPRISES
+from tests.fakes.api_entreprise import (
+    API_ENTREPRISE,
+    EXAMPLE_RECIPIENT,
+    RECHERCHE_ENTREPRISES,
+)
 
 ETABLISSEMENTS = "/v4/insee/sirene/etablissements/"
 OPEN_DATA = "/v4/djepva/api-association/associations/open_data/"

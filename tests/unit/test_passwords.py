@@ -2,7 +2,11 @@
 
 import pytest
 
-from app.security.passwords import hash_password, password_policy_errors, verify_password
+from app.security.passwords import (
+    hash_password,
+    password_policy_errors,
+    verify_password,
+)
 
 
 @pytest.mark.parametrize(

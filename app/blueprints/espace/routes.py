@@ -4,12 +4,17 @@ from flask import flash, render_template, url_for
 from flask_login import current_user, login_required, login_user
 
 from app.blueprints.espace import bp
-from app.blueprints.structure.current import current_membership, current_memberships
 from app.blueprints.espace.forms import EmailChangeForm, PasswordChangeForm, ProfileForm
+from app.blueprints.structure.current import current_membership, current_memberships
 from app.domain import accounts
 from app.domain.base import DomainError
 from app.policy import can_use_espace_personnel, permission_required
-from app.web import form_errors_to_fields, operation_context, redirect_to, render_invalid
+from app.web import (
+    form_errors_to_fields,
+    operation_context,
+    redirect_to,
+    render_invalid,
+)
 
 
 @bp.route("/espace")

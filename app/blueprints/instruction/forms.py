@@ -4,7 +4,7 @@ invitations, the CSV import."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -64,6 +64,8 @@ class StructureForm(FlaskForm):
     representant_prenom = _optional_name("Le prénom")
     representant_fonction = StringField("Fonction", filters=[collapse_spaces], validators=[Optional(), Length(max=100)])
     organisme_gestion = StringField("Organisme de gestion", filters=[collapse_spaces])
+    # The organisation look-up the form was filled from (« siret:… »), if any.
+    lookup_key = HiddenField()
 
     def __init__(self, *args, current_structure=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,19 +4,30 @@ edit, members, invitations, history, CSV import."""
 from flask import abort, flash, render_template, request, url_for
 from sqlalchemy import func, or_, select
 
+from app import organisations
 from app.blueprints.instruction import bp
+from app.blueprints.instruction.forms import (
+    ImportForm,
+    StructureForm,
+    StructureSearchForm,
+)
 from app.blueprints.invitation_actions import apply_invitation_action
-from app.blueprints.instruction.forms import ImportForm, StructureForm, StructureSearchForm
+from app.blueprints.organisations.forms import LookupPanel
 from app.domain import invitations
 from app.domain import structures as structure_domain
 from app.domain.base import DomainError
-from app.forms import InviteForm
 from app.extensions import db
+from app.forms import InviteForm
 from app.models import AuditEvent, Invitation, MembershipRole, Structure
 from app.pagination import paginate
 from app.policy import can_manage_structures, permission_required
 from app.structure_import import ImportFileError, import_csv
-from app.web import form_errors_to_fields, operation_context, redirect_to, render_invalid
+from app.web import (
+    form_errors_to_fields,
+    operation_context,
+    redirect_to,
+    render_invalid,
+)
 
 
 def _structure_or_404(structure_id: int) -> Structure:
@@ -49,12 +60,25 @@ def structures():
     )
 
 
+def _chosen_lookup(form: StructureForm):
+    """The look-up the agent chose with « Utiliser ces informations » (read
+    back from the cache), if the form was filled from one."""
+    chosen = organisations.chosen(form.lookup_key.data) if form.lookup_key.data else None
+    return chosen if chosen is not None and chosen.can_be_chosen else None
+
+
 def _save_structure(form: StructureForm, structure: Structure | None):
-    """Create or update from a valid form; a domain refusal goes back to the form."""
+    """Create or update from a valid form; a domain refusal goes back to the form.
+    A new structure keeps the look-up it was filled from (source, date) as its
+    snapshot, or is marked unverified when typed by hand or edited."""
     ctx = operation_context()
     try:
         if structure is None:
-            structure = structure_domain.create_structure(ctx, form.structure_data(), form.organisme_gestion_structure)
+            chosen = _chosen_lookup(form)
+            snapshot = organisations.snapshot_for(form.data, chosen.record if chosen else None)
+            structure = structure_domain.create_structure(
+                ctx, form.structure_data(), form.organisme_gestion_structure, lookup_snapshot=snapshot
+            )
             flash(
                 f"La structure est créée. L'invitation à créer le compte du référent a été envoyée à {structure.email}.",
                 "success",
@@ -71,13 +95,15 @@ def _save_structure(form: StructureForm, structure: Structure | None):
     return structure, None
 
 
-def _structure_form_page(form, structure):
+def _structure_form_page(form, structure, panel=None):
     existing = None
     if form.validate_on_submit():
         saved, existing = _save_structure(form, structure)
         if saved is not None:
             return redirect_to(url_for("instruction.structure", structure_id=saved.id))
-    context = {"form": form, "structure": structure, "existing": existing}
+    context = {"form": form, "structure": structure, "existing": existing, "panel": panel}
+    if structure is None:
+        context["chosen"] = _chosen_lookup(form)
     if form.is_submitted():
         return render_invalid("instruction/structure_form.html", **context)
     return render_template("instruction/structure_form.html", **context)
@@ -86,7 +112,16 @@ def _structure_form_page(form, structure):
 @bp.route("/structures/nouvelle", methods=["GET", "POST"])
 @permission_required(can_manage_structures)
 def structure_new():
-    return _structure_form_page(StructureForm(), None)
+    """« Créer une structure », prefilled from API Entreprise when the agent
+    looks the SIRET or RNA up first (the look-up block above the form)."""
+    panel = LookupPanel.from_request()
+    if panel.handled:
+        record = panel.chosen.record if panel.chosen else None
+        data = {**organisations.prefill_from(record), "lookup_key": panel.chosen.choice_value} if record else {}
+        form = StructureForm(formdata=None, data=data)
+        context = {"form": form, "structure": None, "existing": None, "panel": panel, "chosen": panel.chosen}
+        return render_template("instruction/structure_form.html", **context), 422 if panel.form.errors else 200
+    return _structure_form_page(StructureForm(), None, panel)
 
 
 @bp.route("/structures/<int:structure_id>/modifier", methods=["GET", "POST"])

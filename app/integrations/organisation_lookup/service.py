@@ -34,7 +34,13 @@ from .providers import (
     RechercheEntreprisesProvider,
     SandboxProvider,
 )
-from .records import FailureKind, LookupFailure, LookupResult, OrganisationRecord, Source
+from .records import (
+    FailureKind,
+    LookupFailure,
+    LookupResult,
+    OrganisationRecord,
+    Source,
+)
 from .settings import LookupSettings
 from .throttling import Clock, utc_now
 

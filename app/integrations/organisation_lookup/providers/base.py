@@ -21,7 +21,13 @@ from ..payloads import (
     is_association,
     with_association_details,
 )
-from ..records import FailureKind, LookupFailure, LookupResult, OrganisationRecord, Source
+from ..records import (
+    FailureKind,
+    LookupFailure,
+    LookupResult,
+    OrganisationRecord,
+    Source,
+)
 from ..throttling import Clock
 
 logger = logging.getLogger(__name__)
