@@ -133,6 +133,7 @@ def _init_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.blueprints.auth import bp as auth_bp
+    from app.blueprints.depot import bp as depot_bp
     from app.blueprints.espace import bp as espace_bp
     from app.blueprints.instruction import bp as instruction_bp
     from app.blueprints.organisations import bp as organisations_bp
@@ -143,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(espace_bp)
     app.register_blueprint(instruction_bp)
+    app.register_blueprint(depot_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(structure_bp)
     if app.config["MAIL_VIEWER_ENABLED"]:

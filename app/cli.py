@@ -5,6 +5,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.cli_organisations import organisations_cli
+from app.cli_teleservices import teleservices_cli
 from app.domain import accounts
 from app.domain.base import SYSTEM, DomainError
 from app.models import AgentRole
@@ -104,5 +105,5 @@ def load_demo():
 
 
 def init_app(app: Flask) -> None:
-    for group in (accounts_cli, agents_cli, mail_cli, demo_cli, structures_cli, organisations_cli):
+    for group in (accounts_cli, agents_cli, mail_cli, demo_cli, structures_cli, organisations_cli, teleservices_cli):
         app.cli.add_command(group)

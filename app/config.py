@@ -85,3 +85,9 @@ class DefaultConfig:
     API_ENTREPRISE_OBJECT = "Identification d'une structure demandeuse"  # under 50 characters
     API_ENTREPRISE_TIMEOUT = 5
     RECHERCHE_ENTREPRISES_URL = "https://recherche-entreprises.api.gouv.fr"
+
+    # Attachments of demandes (app/attachments.py): stored outside static/ under
+    # random names. None → "<instance>/pieces-jointes". MAX_CONTENT_LENGTH above
+    # (12 Mo) leaves room for one file of ATTACHMENT_MAX_BYTES and the step's form.
+    ATTACHMENTS_DIR = None
+    ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

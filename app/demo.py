@@ -1,5 +1,5 @@
 """Demo data for the development portal (``flask demo load``), idempotent:
-agents, a lycée privé with its organisme de gestion, its référent
+the téléservices, agents, a lycée privé with its organisme de gestion, its référent
 (USAGER-OCCITANIE, as in the council's guide) and a teacher."""
 
 
@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Account, AccountStatus, AgentRole, Membership, MembershipRole
 from app.models.types import utcnow
 from app.security.passwords import hash_password
+from app.teleservices.loader import load_definitions
 
 DEMO_AGENTS = [
     ("admin.region", "admin@region.example", AgentRole.ADMIN, "Martin", "Claire"),
@@ -81,7 +82,7 @@ def _attach(account, structure, role) -> None:
 
 def load_demo_data(password: str) -> list[str]:
     """Create what does not exist yet; returns what was done."""
-    done = []
+    done = load_definitions()
     for identifiant, email, role, nom, prenom in DEMO_AGENTS:
         if accounts.identifiant_is_taken(identifiant):
             continue

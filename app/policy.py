@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from app.domain.structures import active_membership
 from app.extensions import login_manager
-from app.models import AgentRole, MembershipRole
+from app.models import AgentRole, DemandeStatus, MembershipRole
 
 
 def is_usager(account) -> bool:
@@ -63,6 +63,32 @@ def can_manage_members(account, structure) -> bool:
 
 def can_accept_invitation(account) -> bool:
     return is_usager(account)
+
+
+def can_view_demande(account, demande) -> bool:
+    """Its author while attached to its structure, the structure's référent
+    (every demande of the structure, those of detached members included);
+    agents once it has left the draft stage."""
+    if can_access_back_office(account):
+        return demande.status != DemandeStatus.BROUILLON
+    if not is_usager(account):
+        return False
+    if demande.structure is None:
+        return demande.author_id == account.id
+    membership = _membership(account, demande.structure)
+    if membership is None:
+        return False
+    return membership.role == MembershipRole.REFERENT or demande.author_id == account.id
+
+
+def can_edit_demande(account, demande) -> bool:
+    """Only its author, while it is a draft and the author still belongs to the structure."""
+    return (
+        is_usager(account)
+        and demande.author_id == account.id
+        and demande.status == DemandeStatus.BROUILLON
+        and (demande.structure is None or _membership(account, demande.structure) is not None)
+    )
 
 
 def permission_required(rule):

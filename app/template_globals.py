@@ -2,12 +2,15 @@
 the espaces, the current year."""
 
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, has_request_context
 
 from app import policy
+from app.attachments import format_size
 from app.domain.audit import action_label
+from app.field_values import format_amount
 from app.espaces import ESPACES
 from app.organisations import describe_snapshot
 from app.web import layout_template
@@ -28,6 +31,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(field_error=field_error, field_attributes=field_attributes)
     app.jinja_env.filters["action_label"] = action_label
     app.jinja_env.filters["describe_snapshot"] = describe_snapshot
+    app.jinja_env.filters["euros"] = euros
+    app.jinja_env.filters["filesize"] = format_size
+    app.jinja_env.filters["answer_text"] = answer_text
 
     @app.template_filter("date_fr")
     def date_fr(value: datetime | None, with_time: bool = False) -> str:
@@ -57,3 +63,20 @@ def field_attributes(field, required: bool, readonly: bool = False) -> dict:
     if field.errors:
         attributes["aria-invalid"] = "true"
     return attributes
+
+
+def euros(value) -> str:
+    """« 1 234,50 € » (0,00 € for nothing)."""
+    return format_amount(value if value is not None else Decimal(0))
+
+
+def answer_text(value) -> str:
+    """An answer as stored (text, list of choices, budget lines), in one line."""
+    if value in (None, "", []):
+        return "Non renseigné"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value if v) or "Non renseigné"
+    if isinstance(value, dict):
+        lines = sum(len(v or []) for v in value.values())
+        return f"{lines} ligne(s) de budget"
+    return str(value)

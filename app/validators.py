@@ -21,6 +21,9 @@ IDENTIFIANT_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 # Letters of any alphabet (accents included), separated by single spaces,
 # apostrophes or hyphens: « Le Bihan », « N'Diaye », « Jean-Éric ».
 PERSON_NAME_RE = re.compile(r"^[^\W\d_]+(?:(?: |'|’|-|' |’ |- | -)[^\W\d_]+)*\.?$")
+# A phone number once spaces, dots, hyphens and brackets are removed: French
+# (10 digits from 0) or international (+ and 8 to 15 digits).
+PHONE_RE = re.compile(r"0\d{9}|\+\d{8,15}")
 
 
 def strip(value):
@@ -168,7 +171,7 @@ class Telephone:
         if not field.data:
             return
         compact = re.sub(r"[\s.\-()]", "", field.data)
-        if not re.fullmatch(r"0\d{9}|\+\d{8,15}", compact):
+        if not PHONE_RE.fullmatch(compact):
             raise ValidationError("Saisissez un numéro de téléphone valide, par exemple 05 61 00 00 00 ou +33 5 61 00 00 00")
 
 

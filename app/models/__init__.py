@@ -3,6 +3,7 @@ registers every table on ``db.metadata`` (for Alembic)."""
 
 from app.models.accounts import Account, AccountStatus, AgentRole, Civilite
 from app.models.audit import AuditEvent
+from app.models.demandes import Attachment, Demande, DemandeStatus, ReferenceCounter
 from app.models.lookups import OrganisationLookupCacheEntry
 from app.models.mail import MailStatus, OutgoingMail
 from app.models.structures import (
@@ -13,13 +14,17 @@ from app.models.structures import (
     MembershipRole,
     Structure,
 )
+from app.models.teleservices import Teleservice, TeleserviceVersion
 
 __all__ = [
     "Account",
     "AccountStatus",
     "AgentRole",
+    "Attachment",
     "AuditEvent",
     "Civilite",
+    "Demande",
+    "DemandeStatus",
     "FamilleTiers",
     "Invitation",
     "InvitationStatus",
@@ -28,5 +33,8 @@ __all__ = [
     "MembershipRole",
     "OrganisationLookupCacheEntry",
     "OutgoingMail",
+    "ReferenceCounter",
     "Structure",
+    "Teleservice",
+    "TeleserviceVersion",
 ]

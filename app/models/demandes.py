@@ -1,0 +1,119 @@
+"""Demandes d'aide (dossiers), their attached files, and reference counters."""
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+
+class DemandeStatus(enum.StrEnum):
+    BROUILLON = "brouillon"
+    DEPOSEE = "deposee"
+    TRANSMISE = "transmise"
+    EN_INSTRUCTION = "en_instruction"
+    COMPLEMENTS_DEMANDES = "complements_demandes"
+    ACCEPTEE = "acceptee"
+    REFUSEE = "refusee"
+    CLASSEE_SANS_SUITE = "classee_sans_suite"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    DemandeStatus.BROUILLON: "Brouillon",
+    DemandeStatus.DEPOSEE: "Déposée",
+    DemandeStatus.TRANSMISE: "Transmise à la Région",
+    DemandeStatus.EN_INSTRUCTION: "En cours d'instruction",
+    DemandeStatus.COMPLEMENTS_DEMANDES: "Compléments demandés",
+    DemandeStatus.ACCEPTEE: "Acceptée",
+    DemandeStatus.REFUSEE: "Refusée",
+    DemandeStatus.CLASSEE_SANS_SUITE: "Classée sans suite",
+}
+
+
+class Demande(db.Model):
+    """A demande d'aide. ``answers`` holds what was typed, step by step,
+    exactly as typed (drafts keep even invalid values: nothing is lost);
+    ``version`` is the optimistic lock that stops two tabs from overwriting
+    each other silently."""
+
+    __tablename__ = "demande"
+    __table_args__ = (
+        Index("ix_demande_structure_status", "structure_id", "status"),
+        Index("ix_demande_author_status", "author_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(24), unique=True)
+    teleservice_version_id: Mapped[int] = mapped_column(ForeignKey("teleservice_version.id"), index=True)
+    structure_id: Mapped[int | None] = mapped_column(ForeignKey("structure.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(24), default=DemandeStatus.BROUILLON, index=True)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Denormalised for lists: the intitulé and the amount asked.
+    intitule: Mapped[str | None] = mapped_column(String(255))
+    montant_demande: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    # The beneficiary's look-up snapshot (source, date) or manual entry.
+    beneficiary_snapshot: Mapped[dict | None] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    deposited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    transmitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    teleservice_version = relationship("TeleserviceVersion", lazy="joined")
+    structure = relationship("Structure")
+    author = relationship("Account")
+    attachments: Mapped[list["Attachment"]] = relationship(back_populates="demande", order_by="Attachment.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def definition(self):
+        return self.teleservice_version.definition
+
+    @property
+    def status_label(self) -> str:
+        return DemandeStatus(self.status).label
+
+    def step_answers(self, step: str) -> dict:
+        return dict((self.answers or {}).get(step) or {})
+
+
+class Attachment(db.Model):
+    """A file attached to a demande, stored outside ``static/`` under a
+    random name; ``slot`` is the document code it answers."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demande_id: Mapped[int] = mapped_column(ForeignKey("demande.id", ondelete="CASCADE"), index=True)
+    slot: Mapped[str] = mapped_column(String(40))
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    demande: Mapped[Demande] = relationship(back_populates="attachments")
+
+
+class ReferenceCounter(db.Model):
+    """The last number given per téléservice and year (TRAJ-2026-000042)."""
+
+    __tablename__ = "reference_counter"
+    __table_args__ = (UniqueConstraint("prefix", "year", name="uq_reference_counter_prefix_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(10))
+    year: Mapped[int] = mapped_column(Integer)
+    last: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,65 @@
+"""Answers as a reader sees them (récapitulatif, demande page, PDF later):
+labels with formatted values, « Non renseigné » where nothing was typed."""
+
+from app import field_values
+from app.attachments import format_size
+from app.reference import forme_juridique_label, naf_label
+from app.wizard import checks
+from app.wizard.validation import step_fields
+
+NOT_GIVEN = "Non renseigné"
+
+
+def _display(field, raw) -> str:
+    if checks.is_blank(raw):
+        return NOT_GIVEN
+    value, error = checks.check_field(field, raw)
+    if error:
+        return f"{raw} (à corriger)"
+    if field.type in ("select", "checkboxes"):
+        labels = dict(field.choices)
+        items = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(item, str(item)) for item in items)
+    if field.type == "amount":
+        return field_values.format_amount(value)
+    if field.type == "date":
+        return field_values.format_date(value)
+    if field.type == "iban":
+        return field_values.format_iban(value)
+    if field.type == "naf":
+        return f"{value} – {naf_label(value)}"
+    if field.type == "forme_juridique":
+        return f"{value} – {forme_juridique_label(value)}"
+    return str(value)
+
+
+def _budget_rows(field, raw) -> list[tuple[str, str]]:
+    raw = raw or {}
+    rows = []
+    for side, label, column in (("depenses", "Dépense", "nature"), ("recettes", "Recette", "origine")):
+        for line in raw.get(side) or []:
+            if not checks.is_blank(line.get(column)) or not checks.is_blank(line.get("montant")):
+                amount, error = field_values.amount(line.get("montant"))
+                rows.append((f"{label} : {line.get(column) or NOT_GIVEN}", field_values.format_amount(amount) if amount is not None else str(line.get("montant") or NOT_GIVEN)))
+    totals = checks.check_budget(raw)
+    rows.append(("Total des dépenses", field_values.format_amount(totals.total_depenses)))
+    rows.append(("Total des recettes (hors Région)", field_values.format_amount(totals.total_recettes)))
+    rows.append(("Besoin de financement", field_values.format_amount(totals.net)))
+    return rows
+
+
+def step_rows(demande, slug: str) -> list[tuple[str, str]]:
+    """(label, value) for every answer of a step."""
+    answers = demande.step_answers(slug)
+    rows = []
+    for field in step_fields(demande.definition, slug, answers):
+        if field.type == "budget":
+            rows.extend(_budget_rows(field, answers.get(field.code)))
+        else:
+            rows.append((field.label, _display(field, answers.get(field.code))))
+    if slug == "dossier":
+        for document in demande.definition.documents:
+            files = [a for a in demande.attachments if a.slot == document.code]
+            value = ", ".join(f"{a.original_name} ({format_size(a.size)})" for a in files) or NOT_GIVEN
+            rows.append((document.label, value))
+    return rows

@@ -1,0 +1,74 @@
+"""Driving the wizard in tests: open téléservices, a lycée privé with its
+référent and a teacher, and the answers of each page."""
+
+import io
+import re
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Demande
+from tests.support.accounts import make_account
+from tests.support.structures import ASSOCIATION, attach, make_structure
+from tests.support.teleservices import load_teleservices, open_window, write_definitions
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+DOSSIER = {
+    "intitule": "Découvrir les métiers de la mer",
+    "description": "Visites d'entreprises et rencontres avec des professionnels.",
+    "objectifs": "Construire son parcours d'orientation.",
+    "niveaux": ["seconde", "premiere"],
+    "nombre_eleves": "48",
+    "date_debut": "15/01/2027",
+    "date_fin": "30/05/2027",
+    "enseignant": "Aïcha Martin",
+    "budget-depenses-0-nature": "Transport",
+    "budget-depenses-0-montant": "1 200,00",
+    "budget-depenses-1-nature": "Intervenants",
+    "budget-depenses-1-montant": "800",
+    "budget-recettes-0-origine": "Fonds propres",
+    "budget-recettes-0-montant": "500",
+    "montant": "1 234,50",
+    "iban": "FR76 3000 6000 0112 3456 7890 189",
+}
+
+
+def open_teleservices(tmp_path):
+    """The three shipped téléservices, open today."""
+    window = open_window()
+    load_teleservices(write_definitions(tmp_path / "teleservices", {code: window for code in ("TRAJ", "SPRO", "PVILLE")}))
+
+
+def lycee_with_people():
+    """A lycée privé (with its OGEC), its référent « ref » and teacher « prof »."""
+    ogec = make_structure(**ASSOCIATION)
+    lycee = make_structure(organisme_gestion=ogec)
+    referent = make_account(identifiant="ref", email="ref@exemple.fr", nom="Bernard", prenom="Paul")
+    teacher = make_account(identifiant="prof", email="prof@exemple.fr", nom="Martin", prenom="Aïcha")
+    attach(referent, lycee)
+    attach(teacher, lycee, role="membre")
+    return lycee, referent, teacher
+
+
+def latest_demande() -> Demande:
+    return db.session.scalar(select(Demande).order_by(Demande.id.desc()))
+
+
+def version_of(client, url) -> str:
+    body = client.get(url).get_data(as_text=True)
+    return re.search(r'name="version" value="(\d+)"', body).group(1)
+
+
+def post_page(client, demande_id, page, data, action="suivant", headers=None, files=None):
+    """Post a wizard page with the version the page shows, like a browser."""
+    url = f"/demandes/{demande_id}/etapes/{page}"
+    payload = {"version": version_of(client, url), "action": action, **data}
+    if files:
+        payload.update(files)
+        return client.post(url, data=payload, headers=headers or {}, content_type="multipart/form-data")
+    return client.post(url, data=payload, headers=headers or {})
+
+
+def devis(name="devis.pdf", content=PDF):
+    return (io.BytesIO(content), name)
