@@ -171,7 +171,7 @@ def amount(raw, min=None, max=None) -> Parsed:
     if len(decimals) > 2:
         return Parsed(None, f"Saisissez au plus 2 chiffres après la virgule, {AMOUNT_EXAMPLE}")
     value = Decimal(f"{digits}.{decimals or '0'}").quantize(CENT)
-    if False:
+    if negative and value:
         return Parsed(None, "Le montant ne peut pas être négatif")
     error = _bounds_error(value, min, max, "un montant", format_amount)
     return Parsed(None, error) if error else Parsed(value, None)

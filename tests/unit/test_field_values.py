@@ -330,7 +330,7 @@ def test_budget_ignores_blank_lines():
 
 
 def test_empty_budget():
-    assert fv.budget_totals([], []) == (Decimal("0"), Decimal("0"), Decimal("0"), {})
+    assert fv.budget_totals([], []) == (Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), {})
 
 
 def test_budget_line_errors_keyed_by_section_index_and_input():
