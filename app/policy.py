@@ -32,9 +32,9 @@ def can_administer(account) -> bool:
 
 
 def can_lookup_organisations(account) -> bool:
-    """Who may query API Entreprise by SIRET / RNA: agents for now; the
-    wizard's bénéficiaire step will open it to the usagers filing a demande."""
-    return can_access_back_office(account)
+    """Who may query API Entreprise by SIRET / RNA: agents (structures) and
+    usagers (the wizard's « Bénéficiaire » step)."""
+    return account.is_authenticated
 
 
 def can_manage_structures(account) -> bool:

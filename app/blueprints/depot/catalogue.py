@@ -74,7 +74,9 @@ def _state(definition: TeleserviceDefinition, today) -> str:
 
 
 def catalogue_entries(own_famille: str, query: str, famille: str, today) -> list[CatalogueEntry]:
-    """The téléservices matching the search, open ones first, then by title."""
+    """The téléservices matching the search: those this account can start
+    first, then the other open ones, those to come, the closed ones; each
+    group by title."""
     words = _folded(query).split()
     teleservices = db.session.scalars(select(Teleservice).options(selectinload(Teleservice.versions)))
     entries = []
@@ -94,7 +96,7 @@ def catalogue_entries(own_famille: str, query: str, famille: str, today) -> list
                 refusal=can_start_reason(teleservice, own_famille, today),
             )
         )
-    return sorted(entries, key=lambda e: (STATE_ORDER[e.state], _folded(e.definition.titre)))
+    return sorted(entries, key=lambda e: (not e.can_start, STATE_ORDER[e.state], _folded(e.definition.titre)))
 
 
 @bp.route("/teleservices")

@@ -6,7 +6,7 @@ from flask import render_template, url_for
 from app import organisations, reference
 from app.blueprints.organisations import bp
 from app.blueprints.organisations.forms import LookupPanel, OrganisationDetailsForm
-from app.policy import can_lookup_organisations, permission_required
+from app.policy import can_access_back_office, can_lookup_organisations, permission_required
 from app.web import is_htmx, safe_next_url
 
 
@@ -43,7 +43,7 @@ def _retained_rows(form: OrganisationDetailsForm) -> list[tuple[str, str | None]
 
 
 @bp.route("/recherche", methods=["GET", "POST"])
-@permission_required(can_lookup_organisations)
+@permission_required(can_access_back_office)
 def search():
     panel = LookupPanel.from_request()
     if panel.handled:

@@ -1,0 +1,192 @@
+"""Every wizard page with and without htmx: missing and malformed values,
+a « Non » to a criterion, stale versions, files, drafts kept, access."""
+
+import html
+import re
+
+import pytest
+
+from app.extensions import db
+from tests.support.accounts import login, make_account
+from tests.support.web import error_messages, input_value, page_text
+from tests.support.wizard import DOSSIER, PDF, devis, latest_demande, lycee_with_people, open_teleservices, post_page
+
+
+@pytest.fixture
+def app_with_people(make_app, tmp_path):
+    app = make_app(ATTACHMENTS_DIR=str(tmp_path / "pj"), ATTACHMENT_MAX_BYTES=2000)
+    with app.app_context():
+        open_teleservices(tmp_path)
+        lycee_with_people()
+        yield app
+
+
+@pytest.fixture
+def teacher(app_with_people):
+    client = app_with_people.test_client()
+    login(client, "prof")
+    client.post("/demandes/nouvelle/TRAJ")
+    return client
+
+
+@pytest.fixture
+def demande(teacher):
+    return latest_demande()
+
+
+def test_page_title_stepper_and_buttons(teacher, demande, mode):
+    body = mode.assert_page(mode.get(teacher, f"/demandes/{demande.id}/etapes/beneficiaire"))
+    assert "<title>Étape 4 sur 6 : Bénéficiaire – Lycée-Projets « Trajectoires » – Portail des aides</title>" in html.unescape(body)
+    text = page_text(body)
+    assert "1. Préambule à compléter" in text and "4. Bénéficiaire étape en cours" in text
+    for button in ["Précédent", "Enregistrer", "Suivant"]:
+        assert f">{button}" in body or f"{button}\n" in body
+    assert 'aria-current="step"' in body
+
+
+def test_preambule_must_be_read(teacher, demande, mode):
+    body = mode.assert_invalid(post_page(teacher, demande.id, "preambule", {"lu": ""}, headers=mode.headers))
+    assert "Renseignez « J'ai pris connaissance du préambule »" in html.unescape(body) or "Cochez" in html.unescape(body)
+
+
+def test_a_non_to_a_criterion_stops_the_demande_and_says_why(teacher, demande, mode):
+    criteria = {c.code: "oui" for c in demande.definition.criteres}
+    first = demande.definition.criteres[0]
+    criteria[first.code] = "non"
+    body = page_text(mode.assert_invalid(post_page(teacher, demande.id, "criteres", criteria, headers=mode.headers)))
+    assert "Votre demande ne peut pas aller plus loin" in body and first.refus in body
+    assert "2. Critères d'éligibilité étape en cours" in body
+    db.session.refresh(demande)
+    assert demande.step_answers("criteres")[first.code] == "non"  # kept, to be corrected
+
+
+def test_etablissement_errors_keep_what_was_typed(teacher, demande, mode):
+    body = mode.assert_invalid(
+        post_page(teacher, demande.id, "etablissement", {"contact_email": "pas-une-adresse", "contact_telephone": "12", "verifie": ""}, headers=mode.headers)
+    )
+    messages = error_messages(body)
+    assert any("adresse électronique valide" in m for m in messages)
+    assert any("téléphone" in m for m in messages)
+    assert input_value(body, "contact_email") == "pas-une-adresse" and input_value(body, "contact_telephone") == "12"
+
+
+def test_enregistrer_saves_an_invalid_draft_without_blocking(teacher, demande, mode):
+    response = post_page(teacher, demande.id, "dossier", {**DOSSIER, "nombre_eleves": "beaucoup"}, action="enregistrer", headers=mode.headers)
+    assert response.status_code in (200, 303)
+    db.session.refresh(demande)
+    assert demande.step_answers("dossier")["nombre_eleves"] == "beaucoup"
+    page = page_text(teacher.get(f"/demandes/{demande.id}/etapes/dossier?enregistre=1").get_data(as_text=True))
+    assert "Brouillon enregistré" in page
+    other = page_text(teacher.get(f"/demandes/{demande.id}/etapes/preambule").get_data(as_text=True))
+    assert "5. Votre dossier à corriger" in other
+
+
+def test_suivant_shows_every_error_of_the_dossier_at_once(teacher, demande, mode):
+    data = {**DOSSIER, "intitule": "", "nombre_eleves": "0", "date_fin": "01/01/2027", "montant": "99 999", "iban": "FR76 1234", "niveaux": [""]}
+    body = html.unescape(mode.assert_invalid(post_page(teacher, demande.id, "dossier", data, headers=mode.headers)))
+    messages = " | ".join(error_messages(body))
+    for expected in ["Intitulé du projet", "nombre", "ne peut pas précéder", "ne peut pas dépasser le total des dépenses moins les autres recettes", "IBAN", "Cochez au moins une case", "Joignez le document « Devis »"]:
+        assert expected in messages, (expected, messages)
+    assert input_value(body, "montant") == "99 999" and input_value(body, "budget-depenses-0-nature") == "Transport"
+
+
+def test_french_amounts_are_accepted(teacher, demande):
+    post_page(teacher, demande.id, "dossier", {**DOSSIER, "montant": "1 234,50"}, action="enregistrer")
+    db.session.refresh(demande)
+    assert str(demande.montant_demande) == "1234.50"
+
+
+def test_budget_lines_are_added_and_removed_without_javascript(teacher, demande, mode):
+    post_page(teacher, demande.id, "dossier", DOSSIER, action="add-budget-depenses", headers=mode.headers)
+    db.session.refresh(demande)
+    assert len(demande.step_answers("dossier")["budget"]["depenses"]) == 3
+    post_page(teacher, demande.id, "dossier", DOSSIER, action="remove-budget-depenses-0", headers=mode.headers)
+    db.session.refresh(demande)
+    lines = demande.step_answers("dossier")["budget"]["depenses"]
+    assert [line["nature"] for line in lines] == ["Intervenants"]
+    page = page_text(teacher.get(f"/demandes/{demande.id}/etapes/dossier").get_data(as_text=True))
+    assert "Total des dépenses 800,00" in page.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def test_an_oversized_file_is_refused_at_its_field_and_the_rest_kept(teacher, demande, mode):
+    response = post_page(teacher, demande.id, "dossier", DOSSIER, files={"document-devis": devis(content=PDF + b"0" * 5000)}, headers=mode.headers)
+    body = html.unescape(mode.assert_invalid(response))
+    assert any("dépasse la taille maximale" in m for m in error_messages(body))
+    db.session.refresh(demande)
+    assert demande.step_answers("dossier")["intitule"] == DOSSIER["intitule"] and demande.attachments == []
+
+
+def test_a_file_whose_content_does_not_match_its_name_is_refused(teacher, demande, mode):
+    response = post_page(teacher, demande.id, "dossier", DOSSIER, files={"document-devis": devis(name="devis.pdf", content=b"just some text")}, headers=mode.headers)
+    body = html.unescape(mode.assert_invalid(response))
+    assert any("devis.pdf" in m for m in error_messages(body))
+    assert latest_demande().attachments == []
+
+
+def test_documents_are_downloadable_only_by_those_who_may_see_the_demande(app_with_people, teacher, demande):
+    post_page(teacher, demande.id, "dossier", DOSSIER, action="enregistrer", files={"document-devis": devis()})
+    attachment = latest_demande().attachments[0]
+    response = teacher.get(f"/demandes/{demande.id}/documents/{attachment.id}")
+    assert response.status_code == 200 and response.data == PDF
+    assert "attachment" in response.headers["Content-Disposition"]
+    stranger = app_with_people.test_client()
+    make_account(identifiant="autre", email="autre@exemple.fr")
+    login(stranger, "autre")
+    assert stranger.get(f"/demandes/{demande.id}/documents/{attachment.id}").status_code == 404
+
+
+def test_a_stale_version_gets_the_conflict_page_and_nothing_is_lost(teacher, demande, mode):
+    url = f"/demandes/{demande.id}/etapes/dossier"
+    old_version = re.search(r'name="version" value="(\d+)"', teacher.get(url).get_data(as_text=True)).group(1)
+    post_page(teacher, demande.id, "dossier", {**DOSSIER, "intitule": "Version de l'onglet 1"}, action="enregistrer")
+    response = mode.post(teacher, url, {**DOSSIER, "intitule": "Version de l'onglet 2", "version": old_version, "action": "enregistrer"})
+    assert response.status_code == 409
+    text = page_text(response.get_data(as_text=True))
+    assert "Cette demande a été modifiée entre-temps" in text
+    assert "Version de l'onglet 1" in text and "Version de l'onglet 2" in text
+    db.session.refresh(demande)
+    assert demande.step_answers("dossier")["intitule"] == "Version de l'onglet 1"
+    typed = html.unescape(re.search(r'name="conflict_answers" value="([^"]+)"', response.get_data(as_text=True)).group(1))
+    version = re.search(r'name="version" value="(\d+)"', response.get_data(as_text=True)).group(1)
+    teacher.post(url, data={"conflict_answers": typed, "version": version, "action": "enregistrer"})
+    db.session.refresh(demande)
+    assert demande.step_answers("dossier")["intitule"] == "Version de l'onglet 2"
+
+
+def test_a_draft_survives_logout(app_with_people, teacher, demande):
+    post_page(teacher, demande.id, "dossier", {**DOSSIER, "intitule": "Mon brouillon"}, action="enregistrer")
+    teacher.post("/deconnexion")
+    login(teacher, "prof")
+    mine = page_text(teacher.get("/demandes").get_data(as_text=True))
+    assert "Mon brouillon" in mine and "Continuer" in mine
+    assert input_value(teacher.get(f"/demandes/{demande.id}/etapes/dossier").get_data(as_text=True), "intitule") == "Mon brouillon"
+
+
+def test_another_accounts_demande_is_refused(app_with_people, demande):
+    stranger = app_with_people.test_client()
+    make_account(identifiant="autre", email="autre@exemple.fr")
+    login(stranger, "autre")
+    assert stranger.get(f"/demandes/{demande.id}/etapes/preambule").status_code == 404
+    assert stranger.post(f"/demandes/{demande.id}/etapes/preambule", data={"lu": "oui", "version": "1"}).status_code == 404
+    assert stranger.get(f"/demandes/{demande.id}").status_code == 404
+
+
+def test_the_referent_sees_a_teachers_draft_read_only(app_with_people, demande):
+    referent = app_with_people.test_client()
+    login(referent, "ref")
+    response = referent.get(f"/demandes/{demande.id}/etapes/preambule")
+    assert response.status_code == 303 and response.headers["Location"] == f"/demandes/{demande.id}"
+    assert "Brouillon de demande" in page_text(referent.get(f"/demandes/{demande.id}").get_data(as_text=True))
+
+
+def test_filing_an_incomplete_demande_is_refused(teacher, demande, mode):
+    body = page_text(mode.assert_invalid(post_page(teacher, demande.id, "recapitulatif", {"certifie": ["", "oui"]}, action="deposer", headers=mode.headers)))
+    assert "à compléter" in body
+    assert latest_demande().reference is None
+
+
+def test_modifier_from_the_recapitulatif_comes_back_to_it(teacher, demande):
+    url = f"/demandes/{demande.id}/etapes/preambule?retour=recapitulatif"
+    version = re.search(r'name="version" value="(\d+)"', teacher.get(url).get_data(as_text=True)).group(1)
+    response = teacher.post(url, data={"lu": ["", "oui"], "version": version, "action": "suivant"})
+    assert response.headers["Location"] == f"/demandes/{demande.id}/etapes/recapitulatif"
