@@ -13,7 +13,7 @@ from app.domain.audit import action_label
 from app.field_values import format_amount
 from app.espaces import ESPACES
 from app.organisations import describe_snapshot
-from app.web import layout_template
+from app.web import is_htmx, layout_template
 
 
 def init_app(app: Flask) -> None:
@@ -28,7 +28,7 @@ def init_app(app: Flask) -> None:
             "mail_viewer_enabled": app.config["MAIL_VIEWER_ENABLED"],
         }
 
-    app.jinja_env.globals.update(field_error=field_error, field_attributes=field_attributes)
+    app.jinja_env.globals.update(field_error=field_error, field_attributes=field_attributes, is_htmx=is_htmx)
     app.jinja_env.filters["action_label"] = action_label
     app.jinja_env.filters["describe_snapshot"] = describe_snapshot
     app.jinja_env.filters["euros"] = euros

@@ -81,3 +81,60 @@ def test_case_1_the_organisme_de_gestion_found_by_siret(teacher_client):
     assert response.headers["Location"].endswith("/etapes/dossier")
     filed = _dossier_and_file(teacher_client, demande)
     assert filed.status == DemandeStatus.DEPOSEE
+
+
+def _valid(field):
+    """A valid answer for any field of a definition."""
+    if field.type == "budget":
+        return None
+    return {
+        "text": "Texte", "textarea": "Un texte.", "integer": str(int(field.min or 1)), "amount": "100",
+        "date": "20/01/2027" if field.after else "15/01/2027", "select": field.choices[0][0] if field.choices else "",
+        "checkboxes": ["", field.choices[0][0]] if field.choices else [], "iban": "FR76 3000 6000 0112 3456 7890 189",
+        "email": "contact@exemple.fr", "telephone": "05 61 00 00 00",
+    }[field.type]
+
+
+STRUCTURES = {
+    "TRAJ": {},
+    "SPRO": {"famille": "association", "uai": "", "siret": "77567227221138", "raison_sociale": "Association Orientation", "email": "a@exemple.fr"},
+    "PVILLE": {"famille": "association", "uai": "", "siret": "77567227221138", "raison_sociale": "Association Quartiers", "email": "a@exemple.fr"},
+}
+
+
+@pytest.mark.parametrize("code", ["TRAJ", "SPRO", "PVILLE"])
+def test_each_teleservice_is_fileable_by_the_famille_it_serves(make_app, tmp_path, code):
+    """One engine for the three definitions: each is filed end to end; a
+    téléservice without CA approval shows « Transmettre à la Région » and
+    goes straight to « transmise »."""
+    from tests.support.accounts import make_account
+    from tests.support.structures import attach, make_structure
+
+    app = make_app(ATTACHMENTS_DIR=str(tmp_path / "pj"))
+    client = app.test_client()
+    with app.app_context():
+        open_teleservices(tmp_path)
+        structure = make_structure(**STRUCTURES[code])
+        attach(make_account(identifiant="auteur", email="auteur@exemple.fr"), structure)
+        login(client, "auteur")
+        assert client.post(f"/demandes/nouvelle/{code}").status_code == 303
+        demande = latest_demande()
+        definition = demande.definition
+        post_page(client, demande.id, "preambule", {"lu": ["", "oui"]})
+        post_page(client, demande.id, "criteres", {c.code: "oui" for c in definition.criteres})
+        post_page(client, demande.id, "etablissement", {"contact_email": "auteur@exemple.fr", "contact_telephone": "", "verifie": ["", "oui"]})
+        post_page(client, demande.id, "beneficiaire", {"est_beneficiaire": "oui"})
+        dossier = {f.code: _valid(f) for f in definition.dossier if f.type != "budget"}
+        budgets = {f"{f.code}-depenses-0-nature": "Dépense" for f in definition.dossier if f.type == "budget"}
+        budgets.update({f"{f.code}-depenses-0-montant": "1000" for f in definition.dossier if f.type == "budget"})
+        files = {f"document-{d.code}": devis(name=f"{d.code}.pdf") for d in definition.documents if d.required}
+        response = post_page(client, demande.id, "dossier", {**dossier, **budgets}, files=files)
+        assert response.status_code == 303, page_text(response.get_data(as_text=True))[:3000]
+        recap = page_text(client.get(f"/demandes/{demande.id}/etapes/recapitulatif").get_data(as_text=True))
+        button = "Déposer ma demande" if definition.approbation_ca else "Transmettre à la Région"
+        assert button in recap
+        response = post_page(client, demande.id, "recapitulatif", {"certifie": ["", "oui"]}, action="deposer")
+        assert response.status_code == 303, page_text(response.get_data(as_text=True))[:3000]
+        filed = latest_demande()
+        expected = DemandeStatus.DEPOSEE if definition.approbation_ca else DemandeStatus.TRANSMISE
+        assert filed.status == expected and filed.reference.startswith(f"{code}-")

@@ -190,3 +190,20 @@ def test_modifier_from_the_recapitulatif_comes_back_to_it(teacher, demande):
     version = re.search(r'name="version" value="(\d+)"', teacher.get(url).get_data(as_text=True)).group(1)
     response = teacher.post(url, data={"lu": ["", "oui"], "version": version, "action": "suivant"})
     assert response.headers["Location"] == f"/demandes/{demande.id}/etapes/recapitulatif"
+
+
+def test_htmx_enregistrer_announces_the_draft_in_the_live_region(teacher, demande):
+    response = post_page(teacher, demande.id, "preambule", {"lu": ""}, action="enregistrer", headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and '<div id="app-live-status" hx-swap-oob="innerHTML">Brouillon enregistré à' in body
+
+
+def test_a_demande_keeps_the_version_it_started_with(app_with_people, teacher, demande, tmp_path):
+    from tests.support.teleservices import load_teleservices, open_window, write_definitions
+
+    load_teleservices(write_definitions(tmp_path / "v2", {"TRAJ": {**open_window(), "description": "Nouvelle description."}}))
+    teacher.post("/demandes/nouvelle/TRAJ")
+    newer = latest_demande()
+    db.session.refresh(demande)
+    assert demande.teleservice_version.number == 1 and newer.teleservice_version.number == 2
+    assert newer.definition.description == "Nouvelle description."
