@@ -138,7 +138,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.blueprints.instruction import bp as instruction_bp
     from app.blueprints.organisations import bp as organisations_bp
     from app.blueprints.public import bp as public_bp
+    from app.blueprints.receipts import bp as receipts_bp
     from app.blueprints.structure import bp as structure_bp
+    from app.blueprints.suivi import bp as suivi_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
@@ -147,6 +149,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(depot_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(structure_bp)
+    app.register_blueprint(suivi_bp)
+    app.register_blueprint(receipts_bp)
     if app.config["MAIL_VIEWER_ENABLED"]:
         from app.blueprints.dev import bp as dev_bp
 

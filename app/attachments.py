@@ -15,6 +15,7 @@ database, and only used again as the download name.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import secrets
@@ -23,6 +24,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import BinaryIO, NamedTuple
 
 from filetype.types.archive import Pdf
@@ -197,6 +199,12 @@ def store(file_storage, directory) -> StoredFile:
         raise
     _fsync_directory(directory)
     return StoredFile(stored_name, size, digest.hexdigest())
+
+
+def store_bytes(data: bytes, directory) -> StoredFile:
+    """Write bytes the portal made itself (a generated PDF) exactly as
+    ``store`` writes an upload: new random name, flushed to disk, no partial file."""
+    return store(SimpleNamespace(stream=io.BytesIO(data)), directory)
 
 
 def open_stored(directory, stored_name: str) -> BinaryIO:

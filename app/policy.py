@@ -91,6 +91,17 @@ def can_edit_demande(account, demande) -> bool:
     )
 
 
+def can_transmit(account, demande) -> bool:
+    """The structure's référent (still attached) transmits a « déposée »
+    demande, or sends it back to its author; a membre cannot."""
+    return (
+        account is not None
+        and demande.status == DemandeStatus.DEPOSEE
+        and demande.structure is not None
+        and can_manage_members(account, demande.structure)
+    )
+
+
 def permission_required(rule):
     """Anonymous → login page (Flask-Login); logged in without the right → 403."""
 

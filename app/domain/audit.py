@@ -33,6 +33,12 @@ ACTION_LABELS = {
     "membership.started": "Compte rattaché à la structure",
     "membership.ended": "Compte détaché de la structure",
     "membership.referent_handed_over": "Rôle de référent confié",
+    "demande.started": "Brouillon commencé",
+    "demande.deposee": "Demande déposée",
+    "demande.transmise": "Demande transmise à la Région",
+    "demande.renvoyee": "Demande renvoyée à son auteur pour modification",
+    "demande.document_added": "Document joint",
+    "demande.document_removed": "Document retiré",
 }
 
 

@@ -157,7 +157,8 @@ def file_demande(ctx: OperationContext, demande: Demande) -> Demande:
         raise DomainError("La demande est incomplète : complétez les étapes signalées avant de la déposer.")
     definition = demande.definition
     now = utcnow()
-    demande.reference = next_reference(definition.code, now.year)
+    # A demande sent back for changes keeps the reference it was given.
+    demande.reference = demande.reference or next_reference(definition.code, now.year)
     demande.deposited_at = now
     if definition.approbation_ca:
         demande.status = DemandeStatus.DEPOSEE
@@ -179,5 +180,5 @@ def _notify_referents(demande: Demande) -> None:
             "demande_deposee",
             demande=demande,
             referent=membership.account,
-            link=external_url("depot.summary", demande_id=demande.id),
+            link=external_url("suivi.demande", demande_id=demande.id),
         )

@@ -3,9 +3,16 @@ registers every table on ``db.metadata`` (for Alembic)."""
 
 from app.models.accounts import Account, AccountStatus, AgentRole, Civilite
 from app.models.audit import AuditEvent
-from app.models.demandes import Attachment, Demande, DemandeStatus, ReferenceCounter
+from app.models.demandes import (
+    Attachment,
+    Demande,
+    DemandeStatus,
+    Receipt,
+    ReferenceCounter,
+)
 from app.models.lookups import OrganisationLookupCacheEntry
 from app.models.mail import MailStatus, OutgoingMail
+from app.models.messages import Message, Side, Thread, ThreadRead
 from app.models.structures import (
     FamilleTiers,
     Invitation,
@@ -30,11 +37,16 @@ __all__ = [
     "InvitationStatus",
     "MailStatus",
     "Membership",
+    "Message",
     "MembershipRole",
     "OrganisationLookupCacheEntry",
     "OutgoingMail",
+    "Receipt",
     "ReferenceCounter",
+    "Side",
     "Structure",
     "Teleservice",
     "TeleserviceVersion",
+    "Thread",
+    "ThreadRead",
 ]

@@ -4,7 +4,9 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
+from datetime import date
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -67,10 +69,14 @@ class Demande(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     deposited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     transmitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Transmission after the structure's Conseil d'Administration.
+    ca_date: Mapped[date | None] = mapped_column(Date)
+    transmitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
 
     teleservice_version = relationship("TeleserviceVersion", lazy="joined")
     structure = relationship("Structure")
-    author = relationship("Account")
+    author = relationship("Account", foreign_keys=[author_id])
+    transmitted_by = relationship("Account", foreign_keys=[transmitted_by_id])
     attachments: Mapped[list["Attachment"]] = relationship(back_populates="demande", order_by="Attachment.id")
 
     __mapper_args__ = {"version_id_col": version}
@@ -117,3 +123,20 @@ class ReferenceCounter(db.Model):
     prefix: Mapped[str] = mapped_column(String(10))
     year: Mapped[int] = mapped_column(Integer)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Receipt(db.Model):
+    """The « accusé de réception et récapitulatif » PDF made when a demande is
+    transmitted: kept as generated (stored file), with the SHA-256 of its
+    bytes (to check a copy) and the fingerprint of the content it states."""
+
+    __tablename__ = "receipt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demande_id: Mapped[int] = mapped_column(ForeignKey("demande.id", ondelete="CASCADE"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content_fingerprint: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    demande: Mapped[Demande] = relationship()

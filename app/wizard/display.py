@@ -5,7 +5,8 @@ from app import field_values
 from app.attachments import format_size
 from app.reference import forme_juridique_label, naf_label
 from app.wizard import checks
-from app.wizard.validation import step_fields
+from app.wizard.steps import STEPS
+from app.wizard.validation import states, step_errors, step_fields
 
 NOT_GIVEN = "Non renseigné"
 
@@ -63,3 +64,14 @@ def step_rows(demande, slug: str) -> list[tuple[str, str]]:
             value = ", ".join(f"{a.original_name} ({format_size(a.size)})" for a in files) or NOT_GIVEN
             rows.append((document.label, value))
     return rows
+
+
+def recap_sections(demande) -> list[dict]:
+    """Every answer grouped by step, with each step's state and errors
+    (récapitulatif, demande page)."""
+    all_states = states(demande)
+    return [
+        {"step": s, "state": all_states[s.slug], "rows": step_rows(demande, s.slug), "errors": step_errors(demande, s.slug)}
+        for s in STEPS
+        if s.slug != "recapitulatif"
+    ]

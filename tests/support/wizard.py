@@ -72,3 +72,44 @@ def post_page(client, demande_id, page, data, action="suivant", headers=None, fi
 
 def devis(name="devis.pdf", content=PDF):
     return (io.BytesIO(content), name)
+
+
+def valid_answer(field):
+    """A valid answer for any field of a definition (budgets apart)."""
+    return {
+        "text": "Texte", "textarea": "Un texte.", "integer": str(int(field.min or 1)), "amount": "100",
+        "date": "20/01/2027" if field.after else "15/01/2027", "select": field.choices[0][0] if field.choices else "",
+        "checkboxes": [field.choices[0][0]] if field.choices else [], "iban": "FR76 3000 6000 0112 3456 7890 189",
+        "email": "contact@exemple.fr", "telephone": "05 61 00 00 00",
+        "budget": {"depenses": [{"nature": "Dépense", "montant": "1000"}], "recettes": []},
+    }[field.type]
+
+
+def make_filed_demande(author, structure, code="TRAJ", intitule="Projet déposé"):
+    """A demande filed through the real domain operations (« déposée », or
+    « transmise » for a téléservice without CA approval)."""
+    from flask import current_app
+
+    from app import attachments
+    from app.domain import demandes
+    from app.domain.base import OperationContext
+
+    ctx = OperationContext(actor=author)
+    demande = demandes.start_demande(ctx, demandes.teleservice_by_code(code), structure)
+    definition = demande.definition
+    steps = {
+        "preambule": {"lu": ["oui"]},
+        "criteres": {c.code: "oui" for c in definition.criteres},
+        "etablissement": {"contact_email": author.email, "verifie": ["oui"]},
+        "beneficiaire": {"est_beneficiaire": "oui"},
+        "dossier": {**{f.code: valid_answer(f) for f in definition.dossier}, "intitule": intitule},
+        "recapitulatif": {"certifie": ["oui"]},
+    }
+    for step, answers in steps.items():
+        demandes.save_step(ctx, demande, step, answers, demande.version)
+    directory = attachments.attachments_directory(current_app)
+    for document in definition.documents:
+        if document.required:
+            stored = attachments.store_bytes(PDF, directory)
+            demandes.add_attachment(ctx, demande, document.code, f"{document.code}.pdf", stored, "application/pdf")
+    return demandes.file_demande(ctx, demande)

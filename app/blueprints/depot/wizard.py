@@ -11,13 +11,12 @@ from flask import (
     flash,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
 from app import attachments, organisations
+from app.blueprints.demande_access import demande_or_404
 from app.blueprints.depot import bp
 from app.blueprints.organisations.forms import LookupForm, LookupPanel
 from app.blueprints.structure.current import current_membership
@@ -25,34 +24,21 @@ from app.domain import demandes
 from app.domain.base import DomainError
 from app.extensions import db
 from app.field_values import date_value, format_date
-from app.models import Attachment, Demande
+from app.models import Attachment
 from app.models.types import utcnow
 from app.policy import (
     can_edit_demande,
     can_use_espace_personnel,
-    can_view_demande,
     permission_required,
 )
 from app.web import is_htmx, operation_context, redirect_to
 from app.wizard import answers as answer_reading
 from app.wizard import pages
 from app.wizard.checks import check_budget
-from app.wizard.display import step_rows
+from app.wizard.display import recap_sections
 from app.wizard.rawform import RawField, raw_form
 from app.wizard.steps import STEPS, STEPS_BY_SLUG
 from app.wizard.validation import failed_criteria, states, step_errors
-
-
-def _demande_or_404(demande_id: int) -> Demande:
-    """Another account's demande answers 404: its existence is not revealed."""
-    demande = db.session.get(Demande, demande_id)
-    if demande is None or not can_view_demande(current_user, demande):
-        abort(404)
-    return demande
-
-
-def attachments_dir():
-    return attachments.attachments_directory(current_app)
 
 
 @bp.route("/nouvelle/<code>", methods=["POST"])
@@ -143,11 +129,11 @@ def step(demande_id, step):
     """A page of the wizard (``step`` is the page: a step, or the second
     page of « Bénéficiaire »)."""
     page = step
-    demande = _demande_or_404(demande_id)
+    demande = demande_or_404(demande_id)
     if not pages.is_page(page):
         abort(404)
     if not can_edit_demande(current_user, demande):
-        return redirect_to(url_for("depot.summary", demande_id=demande.id))
+        return redirect_to(url_for("suivi.demande", demande_id=demande.id))
     if request.method == "GET":
         answers = _prefill(demande, pages.step_of(page), demande.step_answers(pages.step_of(page)))
         return _render_step(demande, page, answers, {}, saved=bool(request.args.get("enregistre")))
@@ -195,7 +181,7 @@ def _save_and_go(demande, page):
         return _conflict(conflict.demande, page, answers)
     except DomainError as refusal:
         flash(refusal.message, "info")
-        return redirect_to(url_for("depot.summary", demande_id=demande.id))
+        return redirect_to(url_for("suivi.demande", demande_id=demande.id))
     upload_errors = _handle_documents(demande) if step == "dossier" else {}
     here = url_for("depot.step", demande_id=demande.id, step=page, enregistre=1, retour=request.values.get("retour"))
     if upload_errors or line_action or action == "enregistrer" or action.startswith("remove-document-"):
@@ -234,7 +220,7 @@ def _handle_documents(demande) -> dict:
         if attachment is None or attachment.demande_id != demande.id:
             abort(404)
         stored_name = demandes.remove_attachment(ctx, demande, attachment)
-        attachments.delete_stored(attachments_dir(), stored_name)
+        attachments.delete_stored(attachments.attachments_directory(current_app), stored_name)
     max_bytes = current_app.config["ATTACHMENT_MAX_BYTES"]
     for document in demande.definition.documents:
         upload = request.files.get(f"document-{document.code}")
@@ -244,7 +230,7 @@ def _handle_documents(demande) -> dict:
         if not check.ok:
             errors[f"document-{document.code}"] = check.error
             continue
-        stored = attachments.store(upload, attachments_dir())
+        stored = attachments.store(upload, attachments.attachments_directory(current_app))
         demandes.add_attachment(ctx, demande, document.code, upload.filename, stored, check.content_type)
     return errors
 
@@ -284,58 +270,13 @@ def _file(demande):
     return redirect_to(url_for("depot.confirmation", demande_id=demande.id))
 
 
-def recap_sections(demande) -> list[dict]:
-    """Every answer grouped by step, with each step's state, for the récapitulatif."""
-    all_states = states(demande)
-    return [
-        {"step": s, "state": all_states[s.slug], "rows": step_rows(demande, s.slug), "errors": step_errors(demande, s.slug)}
-        for s in STEPS
-        if s.slug != "recapitulatif"
-    ]
+
 
 
 @bp.route("/<int:demande_id>/confirmation")
 @permission_required(can_use_espace_personnel)
 def confirmation(demande_id):
-    demande = _demande_or_404(demande_id)
+    demande = demande_or_404(demande_id)
     if demande.reference is None:
         return redirect_to(url_for("depot.step", demande_id=demande.id, step="recapitulatif"))
     return render_template("depot/confirmation.html", demande=demande)
-
-
-@bp.route("/<int:demande_id>")
-@permission_required(can_use_espace_personnel)
-def summary(demande_id):
-    """A demande read-only (filed, or a draft seen by its référent)."""
-    demande = _demande_or_404(demande_id)
-    return render_template("depot/summary.html", demande=demande, recap=recap_sections(demande), can_edit=can_edit_demande(current_user, demande))
-
-
-@bp.route("/<int:demande_id>/documents/<int:attachment_id>")
-@permission_required(can_use_espace_personnel)
-def document(demande_id, attachment_id):
-    """A document, only to those who may see the demande, as an attachment."""
-    demande = _demande_or_404(demande_id)
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.demande_id != demande.id:
-        abort(404)
-    return send_file(
-        attachments.open_stored(attachments_dir(), attachment.stored_name),
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.original_name,
-    )
-
-
-@bp.route("")
-@permission_required(can_use_espace_personnel)
-def mine():
-    """« Suivre mes demandes d'aide »: drafts and filed demandes the account may see."""
-    membership = current_membership()
-    query = select(Demande).order_by(Demande.updated_at.desc())
-    if membership is not None and membership.role == "referent":
-        query = query.where((Demande.structure_id == membership.structure_id) | (Demande.author_id == current_user.id))
-    else:
-        query = query.where(Demande.author_id == current_user.id)
-    rows = [d for d in db.session.scalars(query.limit(200)) if can_view_demande(current_user, d)]
-    return render_template("depot/mine.html", demandes=rows, can_edit=lambda d: can_edit_demande(current_user, d))

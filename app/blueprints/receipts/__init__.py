@@ -1,0 +1,8 @@
+"""Accusés de réception: the public page that checks a PDF, and the download
+of a demande's receipt (the PDF itself is made by ``app.receipts``)."""
+
+from flask import Blueprint
+
+bp = Blueprint("receipts", __name__)
+
+from app.blueprints.receipts import routes  # noqa: E402,F401
