@@ -32,7 +32,7 @@ def test_login_leads_to_the_espace_personnel(client, mode):
     assert "Votre espace personnel : un accès rapide à votre structure, vos demandes d'aide par thématique, vos fils de discussion" in body
     assert "Mes services" in body and "Mes demandes d'aide" in body
     assert "Déposer une demande d'aide" in body and "Suivre mes demandes d'aide" in body
-    assert "pas encore disponible" in body
+    assert 'href="/demandes/teleservices"' in body and 'href="/demandes"' in body
 
 
 @pytest.mark.parametrize(("identifiant", "password"), [("jdupont", "Mauvais-2026!"), ("inconnu", PASSWORD)])

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from app import attachments
 from app.extensions import db
-from app.models import Demande, DemandeStatus, Receipt
+from app.models import Attachment, Demande, DemandeStatus, Message, Receipt, Thread
 from app.receipts import content_fingerprint, format_fingerprint, make_receipt
 from tests.support.accounts import login, make_account
 from tests.support.web import error_messages, page_text
@@ -174,6 +174,28 @@ def test_make_receipt_raises_when_rendering_fails_and_adds_nothing(world, monkey
         make_receipt(other)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Receipt)) == 1
+
+
+def test_the_ca_extract_is_listed_and_files_of_the_discussion_are_not(world, tmp_path):
+    other = file_through_wizard(world["teacher"])
+    for slot, name in (("pv_ca", "pv-ca-novembre.pdf"), ("message", "photo-du-projet.pdf")):
+        stored = attachments.store_bytes(b"%PDF-1.4 " + name.encode(), tmp_path / "pj")
+        other.attachments.append(
+            Attachment(slot=slot, original_name=name, stored_name=stored.stored_name, content_type="application/pdf", size=stored.size, sha256=stored.sha256)
+        )
+    db.session.flush()
+    thread = Thread(demande_id=other.id)
+    db.session.add(thread)
+    db.session.flush()
+    db.session.add(Message(thread_id=thread.id, side="applicant", body="Une photo", attachment_id=other.attachments[-1].id))
+    db.session.commit()
+    fingerprint_before = content_fingerprint(other)
+    text = pdf_text(pdf_bytes(world["app"], transmit(other, world["referent"])))
+    assert "Extrait du procès-verbal" in text and "pv-ca-novembre.pdf" in text
+    assert "devis-transport.pdf" in text and "photo-du-projet.pdf" not in text
+    db.session.delete(db.session.scalar(select(Message)))
+    db.session.commit()
+    assert content_fingerprint(other) != fingerprint_before  # now one more document counts
 
 
 def _post_pdf(mode, client, content, name="accuse.pdf"):
