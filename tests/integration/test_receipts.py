@@ -191,7 +191,7 @@ def test_the_ca_extract_is_listed_and_files_of_the_discussion_are_not(world, tmp
     db.session.commit()
     fingerprint_before = content_fingerprint(other)
     text = pdf_text(pdf_bytes(world["app"], transmit(other, world["referent"])))
-    assert "Extrait du procès-verbal" in text and "pv-ca-novembre.pdf" in text
+    assert "Extrait du procès-verbal" in text and "pv-ca-novembre.pdf" in text, text
     assert "devis-transport.pdf" in text and "photo-du-projet.pdf" not in text
     db.session.delete(db.session.scalar(select(Message)))
     db.session.commit()
