@@ -33,6 +33,7 @@ __all__ = [
     "Demande",
     "DemandeStatus",
     "FamilleTiers",
+    "InternalNote",
     "Invitation",
     "InvitationStatus",
     "MailStatus",

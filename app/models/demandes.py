@@ -50,6 +50,9 @@ class Demande(db.Model):
     __table_args__ = (
         Index("ix_demande_structure_status", "structure_id", "status"),
         Index("ix_demande_author_status", "author_id", "status"),
+        # The back office's list: by status and transmission date (keyset pagination).
+        Index("ix_demande_status_transmitted", "status", "transmitted_at", "id"),
+        Index("ix_demande_transmitted", "transmitted_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,11 +75,21 @@ class Demande(db.Model):
     # Transmission after the structure's Conseil d'Administration.
     ca_date: Mapped[date | None] = mapped_column(Date)
     transmitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    # Instruction by the council (back office).
+    assigned_agent_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"), index=True)
+    # Steps the agent reopened with « Demander des compléments » (answers editable again).
+    reopened_steps: Mapped[list | None] = mapped_column(JSON)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    montant_accorde: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    decision_instance: Mapped[str | None] = mapped_column(String(200))
+    decision_motif: Mapped[str | None] = mapped_column(String(5000))
 
     teleservice_version = relationship("TeleserviceVersion", lazy="joined")
     structure = relationship("Structure")
     author = relationship("Account", foreign_keys=[author_id])
     transmitted_by = relationship("Account", foreign_keys=[transmitted_by_id])
+    assigned_agent = relationship("Account", foreign_keys=[assigned_agent_id])
     attachments: Mapped[list["Attachment"]] = relationship(back_populates="demande", order_by="Attachment.id")
 
     __mapper_args__ = {"version_id_col": version}
@@ -140,3 +153,18 @@ class Receipt(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     demande: Mapped[Demande] = relationship()
+
+
+class InternalNote(db.Model):
+    """« Notes internes » of the council's agents on a demande: applicants
+    never see them, in no page and no email."""
+
+    __tablename__ = "internal_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demande_id: Mapped[int] = mapped_column(ForeignKey("demande.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(String(5000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author = relationship("Account")
