@@ -38,6 +38,14 @@ ACTION_LABELS = {
     "demande.transmise": "Demande transmise à la Région",
     "demande.renvoyee": "Demande renvoyée à son auteur pour modification",
     "demande.document_added": "Document joint",
+    "demande.attribuee": "Demande attribuée",
+    "demande.en_instruction": "Demande passée en instruction",
+    "demande.complements_demandes": "Compléments demandés",
+    "demande.complements_renvoyes": "Compléments renvoyés",
+    "demande.acceptee": "Demande acceptée",
+    "demande.refusee": "Demande refusée",
+    "demande.classee_sans_suite": "Demande classée sans suite",
+    "demande.note_interne": "Note interne ajoutée",
     "demande.document_removed": "Document retiré",
 }
 

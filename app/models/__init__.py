@@ -7,6 +7,7 @@ from app.models.demandes import (
     Attachment,
     Demande,
     DemandeStatus,
+    InternalNote,
     Receipt,
     ReferenceCounter,
 )

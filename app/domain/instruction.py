@@ -1,0 +1,165 @@
+"""The council's processing of a transmitted demande (« instruction »).
+
+Every action is one operation: checked by the policy module, audited,
+notified by email to the applicant side (author and référents), atomic.
+Agents never edit an applicant's answers."""
+
+from decimal import Decimal
+
+from app.domain.audit import record_event
+from app.domain.base import DomainError, OperationContext, operation
+from app.domain.outbox import queue_mail
+from app.extensions import db
+from app.models import Account, Demande, DemandeStatus, InternalNote
+from app.models.types import utcnow
+from app.policy import can_access_back_office
+from app.urls import external_url
+from app.wizard.steps import STEPS_BY_SLUG
+
+OPEN_STATUSES = (DemandeStatus.TRANSMISE, DemandeStatus.EN_INSTRUCTION, DemandeStatus.COMPLEMENTS_DEMANDES)
+DECIDABLE_STATUSES = (DemandeStatus.EN_INSTRUCTION,)
+# Steps an agent may reopen with « Demander des compléments ».
+REOPENABLE_STEPS = ("etablissement", "beneficiaire", "dossier")
+
+
+def _require_agent(ctx: OperationContext) -> None:
+    if ctx.actor is None or not can_access_back_office(ctx.actor):
+        raise DomainError("Réservé aux agents de la Région.")
+
+
+def _require_status(demande: Demande, allowed, action: str) -> None:
+    if demande.status not in allowed:
+        raise DomainError(f"Impossible de {action} une demande au statut « {demande.status_label} ».")
+
+
+def applicant_side(demande: Demande) -> list[Account]:
+    """The author and the structure's référents, once each."""
+    people = [m.account for m in demande.structure.referents] if demande.structure else []
+    if demande.author is not None and demande.author not in people:
+        people.append(demande.author)
+    return people
+
+
+def _notify(demande: Demande, subject: str, template: str, **context) -> None:
+    for person in applicant_side(demande):
+        queue_mail(
+            person.email,
+            f"{subject} – demande {demande.reference}",
+            template,
+            demande=demande,
+            person=person,
+            link=external_url("suivi.demande", demande_id=demande.id),
+            **context,
+        )
+
+
+@operation
+def assign(ctx: OperationContext, demande: Demande, agent: Account) -> None:
+    """« S'attribuer » / « Attribuer à » an agent (no email: internal)."""
+    _require_agent(ctx)
+    if not agent.is_agent or agent.status != "active":
+        raise DomainError("Cet agent ne peut pas recevoir de demande.", field="agent")
+    _require_status(demande, OPEN_STATUSES, "attribuer")
+    demande.assigned_agent_id = agent.id
+    record_event(ctx, "demande.attribuee", demande, structure=demande.structure, agent=agent.identifiant)
+
+
+@operation
+def start_instruction(ctx: OperationContext, demande: Demande) -> None:
+    """« Passer en instruction »: transmise → en_instruction."""
+    _require_agent(ctx)
+    _require_status(demande, (DemandeStatus.TRANSMISE,), "passer en instruction")
+    demande.status = DemandeStatus.EN_INSTRUCTION
+    demande.updated_at = utcnow()
+    if demande.assigned_agent_id is None:
+        demande.assigned_agent_id = ctx.actor_id
+    _notify(demande, "Votre demande est en cours d'instruction", "instruction_en_cours")
+    record_event(ctx, "demande.en_instruction", demande, structure=demande.structure)
+
+
+@operation
+def request_complements(ctx: OperationContext, demande: Demande, message: str, steps: list[str]) -> None:
+    """« Demander des compléments »: a message naming what is missing; the
+    named steps become editable by the author again, then « Renvoyer »."""
+    _require_agent(ctx)
+    _require_status(demande, (DemandeStatus.EN_INSTRUCTION,), "demander des compléments pour")
+    if not message.strip():
+        raise DomainError("Indiquez les compléments attendus", field="message")
+    steps = [s for s in steps if s in REOPENABLE_STEPS]
+    if not steps:
+        raise DomainError("Choisissez au moins une étape à rouvrir", field="steps")
+    demande.status = DemandeStatus.COMPLEMENTS_DEMANDES
+    demande.reopened_steps = steps
+    demande.updated_at = utcnow()
+    _notify(
+        demande, "Des compléments sont demandés", "complements_demandes",
+        message=message.strip(), step_titles=[STEPS_BY_SLUG[s].title for s in steps],
+    )
+    record_event(ctx, "demande.complements_demandes", demande, structure=demande.structure, message=message.strip(), steps=steps)
+
+
+@operation
+def return_complements(ctx: OperationContext, demande: Demande) -> None:
+    """The author « Renvoie » the completed demande: back to en_instruction;
+    the history records what changed (answers before and after)."""
+    if demande.status != DemandeStatus.COMPLEMENTS_DEMANDES or ctx.actor is None or demande.author_id != ctx.actor_id:
+        raise DomainError("Seul l'auteur peut renvoyer les compléments demandés.")
+    steps = demande.reopened_steps or []
+    demande.status = DemandeStatus.EN_INSTRUCTION
+    demande.reopened_steps = None
+    demande.updated_at = utcnow()
+    record_event(ctx, "demande.complements_renvoyes", demande, structure=demande.structure, steps=steps)
+
+
+def _decide(ctx: OperationContext, demande: Demande, status: DemandeStatus, subject: str, **fields) -> None:
+    _require_agent(ctx)
+    _require_status(demande, DECIDABLE_STATUSES, "décider sur")
+    for name, value in fields.items():
+        setattr(demande, name, value)
+    demande.status = status
+    demande.decided_at = utcnow()
+    demande.updated_at = demande.decided_at
+    _notify(demande, subject, "decision", status_label=demande.status_label)
+    details = {k: (str(v) if v is not None else None) for k, v in fields.items()}
+    record_event(ctx, f"demande.{status}", demande, structure=demande.structure, **details)
+
+
+@operation
+def accept(ctx: OperationContext, demande: Demande, *, montant: Decimal, decision_date, instance: str) -> None:
+    """« Accepter »: the amount granted (not above the amount asked)."""
+    if montant is None or montant <= 0:
+        raise DomainError("Saisissez le montant accordé", field="montant")
+    if demande.montant_demande is not None and montant > demande.montant_demande:
+        raise DomainError("Le montant accordé ne peut pas dépasser le montant demandé", field="montant")
+    if not instance.strip():
+        raise DomainError("Indiquez l'instance de décision, par exemple Commission permanente", field="instance")
+    _decide(ctx, demande, DemandeStatus.ACCEPTEE, "Décision sur votre demande",
+            montant_accorde=montant, decision_date=decision_date, decision_instance=instance.strip())
+
+
+def _with_motif(status: DemandeStatus):
+    def decide(ctx: OperationContext, demande: Demande, *, motif: str, decision_date=None, instance: str = "") -> None:
+        if not motif.strip():
+            raise DomainError("Indiquez le motif", field="motif")
+        _decide(ctx, demande, status, "Décision sur votre demande",
+                decision_motif=motif.strip(), decision_date=decision_date, decision_instance=instance.strip() or None)
+
+    return operation(decide)
+
+
+refuse = _with_motif(DemandeStatus.REFUSEE)
+refuse.__doc__ = "« Refuser » with a motif."
+close_without_follow_up = _with_motif(DemandeStatus.CLASSEE_SANS_SUITE)
+close_without_follow_up.__doc__ = "« Classer sans suite » with a motif."
+
+
+@operation
+def add_internal_note(ctx: OperationContext, demande: Demande, body: str) -> InternalNote:
+    """A « note interne »: agents only, never shown to applicants, never emailed."""
+    _require_agent(ctx)
+    if not body.strip():
+        raise DomainError("Saisissez la note", field="body")
+    note = InternalNote(demande=demande, author_id=ctx.actor_id, body=body.strip()[:5000])
+    db.session.add(note)
+    record_event(ctx, "demande.note_interne", demande, structure=demande.structure)
+    return note
