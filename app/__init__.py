@@ -132,10 +132,12 @@ def _init_templates(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.blueprints.admin import bp as admin_bp
     from app.blueprints.auth import bp as auth_bp
     from app.blueprints.depot import bp as depot_bp
     from app.blueprints.espace import bp as espace_bp
     from app.blueprints.instruction import bp as instruction_bp
+    from app.blueprints.messages import bp as messages_bp
     from app.blueprints.organisations import bp as organisations_bp
     from app.blueprints.public import bp as public_bp
     from app.blueprints.receipts import bp as receipts_bp
@@ -151,6 +153,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(structure_bp)
     app.register_blueprint(suivi_bp)
     app.register_blueprint(receipts_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(messages_bp)
     if app.config["MAIL_VIEWER_ENABLED"]:
         from app.blueprints.dev import bp as dev_bp
 

@@ -68,9 +68,9 @@ def can_accept_invitation(account) -> bool:
 def can_view_demande(account, demande) -> bool:
     """Its author while attached to its structure, the structure's référent
     (every demande of the structure, those of detached members included);
-    agents once it has left the draft stage."""
+    agents once it has been transmitted to the Région."""
     if can_access_back_office(account):
-        return demande.status != DemandeStatus.BROUILLON
+        return demande.status not in (DemandeStatus.BROUILLON, DemandeStatus.DEPOSEE)
     if not is_usager(account):
         return False
     if demande.structure is None:
@@ -81,14 +81,22 @@ def can_view_demande(account, demande) -> bool:
     return membership.role == MembershipRole.REFERENT or demande.author_id == account.id
 
 
-def can_edit_demande(account, demande) -> bool:
-    """Only its author, while it is a draft and the author still belongs to the structure."""
-    return (
+def can_edit_demande(account, demande, step: str | None = None) -> bool:
+    """Only its author, still attached to the structure: a draft, or the
+    steps the council reopened with « Demander des compléments » (and the
+    récapitulatif, to send them back)."""
+    if not (
         is_usager(account)
         and demande.author_id == account.id
-        and demande.status == DemandeStatus.BROUILLON
         and (demande.structure is None or _membership(account, demande.structure) is not None)
-    )
+    ):
+        return False
+    if demande.status == DemandeStatus.BROUILLON:
+        return True
+    if demande.status == DemandeStatus.COMPLEMENTS_DEMANDES:
+        reopened = demande.reopened_steps or []
+        return step is None or step in reopened or step == "recapitulatif"
+    return False
 
 
 def can_transmit(account, demande) -> bool:
@@ -117,3 +125,42 @@ def permission_required(rule):
         return wrapped
 
     return decorator
+
+
+# « Fils de discussion » (app.domain.messages, app.blueprints.messages).
+
+
+def thread_is_open(demande) -> bool:
+    """A demande's fil de discussion with the council opens once the demande
+    is transmitted to the Région (the council cannot see it before: a
+    « brouillon », or a « déposée » waiting for the structure's CA)."""
+    return demande.status not in (DemandeStatus.BROUILLON, DemandeStatus.DEPOSEE)
+
+
+def can_write_in_thread(account, demande) -> bool:
+    """Read the fil de discussion and write a « Nouveau message »: those who
+    may see the demande (applicant side: its author while attached and the
+    structure's référents; council side: agents), once the thread is open.
+    Which side an account writes for is ``is_usager`` / ``can_access_back_office``."""
+    return thread_is_open(demande) and can_view_demande(account, demande)
+
+
+def visible_demandes_clause(account):
+    """``can_view_demande`` as a SQL condition on ``Demande``, to list or count
+    over every demande an account may see in one query (kept in step with
+    ``can_view_demande`` by a test over a matrix of accounts and demandes)."""
+    from sqlalchemy import and_, exists, false, or_
+
+    from app.models import Demande, Membership
+
+    if can_access_back_office(account):
+        return Demande.status.not_in((DemandeStatus.BROUILLON, DemandeStatus.DEPOSEE))
+    if not is_usager(account):
+        return false()
+    attached = exists().where(
+        Membership.account_id == account.id,
+        Membership.structure_id == Demande.structure_id,
+        Membership.until.is_(None),
+        or_(Membership.role == MembershipRole.REFERENT, Demande.author_id == account.id),
+    )
+    return or_(and_(Demande.structure_id.is_(None), Demande.author_id == account.id), and_(Demande.structure_id.is_not(None), attached))

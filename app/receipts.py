@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 CONFORME = "conforme"
 NON_CONFORME = "non conforme"
 PDF_HEADER = b"%PDF-"
-PDF_HEADER_WINDOW = 1024  # a PDF's header may follow up to 1 KB of anything (ISO 32000)
+PDF_HEADER_WINDOW = 1024  # PDF readers accept a header anywhere in the first 1 KB
 PENDING_FILES_KEY = "receipt_files_pending"
 # Documents added at transmission rather than in the wizard (slot: label);
 # "pv_ca" is ``app.domain.suivi.PV_SLOT``.

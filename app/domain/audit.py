@@ -47,6 +47,17 @@ ACTION_LABELS = {
     "demande.classee_sans_suite": "Demande classée sans suite",
     "demande.note_interne": "Note interne ajoutée",
     "demande.document_removed": "Document retiré",
+    "message.applicant": "Message du demandeur dans le fil de discussion",
+    "message.council": "Message de la Région dans le fil de discussion",
+    "agent.created": "Compte d'agent créé",
+    "agent.role_changed": "Rôle modifié",
+    "agent.disabled": "Compte désactivé",
+    "agent.enabled": "Compte réactivé",
+    "agent.password_link_sent": "Lien pour choisir le mot de passe envoyé",
+    "account.logged_in": "Connexion",
+    "account.password_reset": "Mot de passe choisi par lien",
+    "account.password_changed": "Mot de passe modifié",
+    "teleservice.version_created": "Nouvelle version d'un téléservice",
 }
 
 

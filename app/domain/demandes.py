@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.attachments import safe_download_name
+from app.domain import suivi
 from app.domain.audit import record_event
 from app.domain.base import DomainError, OperationContext, operation
 from app.domain.outbox import queue_mail
@@ -78,7 +79,8 @@ def save_step(ctx: OperationContext, demande: Demande, step: str, answers: dict,
     if the demande changed since, nothing is written and ``StaleDemande``
     says so (optimistic locking; the version column also catches a save
     that races this one)."""
-    if demande.status not in EDITABLE_STATUSES:
+    reopened = demande.status == DemandeStatus.COMPLEMENTS_DEMANDES and step in (demande.reopened_steps or [])
+    if demande.status not in EDITABLE_STATUSES and not reopened:
         raise DomainError("Cette demande n'est plus modifiable.")
     if expected_version != demande.version:
         raise StaleDemande(demande)
@@ -119,7 +121,7 @@ def add_attachment(ctx: OperationContext, demande: Demande, slot: str, original_
 def remove_attachment(ctx: OperationContext, demande: Demande, attachment: Attachment) -> str:
     """Forget a file of a draft; returns its stored name (deleted after commit)."""
     if demande.status not in EDITABLE_STATUSES or attachment.demande_id != demande.id:
-        raise DomainError("Ce document ne peut plus être retiré.")
+        raise DomainError("Ce document ne peut plus être retiré : ajoutez plutôt un nouveau document.")
     stored_name = attachment.stored_name
     db.session.delete(attachment)
     record_event(ctx, "demande.document_removed", demande, structure=demande.structure, name=attachment.original_name)
@@ -164,8 +166,7 @@ def file_demande(ctx: OperationContext, demande: Demande) -> Demande:
         demande.status = DemandeStatus.DEPOSEE
         _notify_referents(demande)
     else:
-        demande.status = DemandeStatus.TRANSMISE
-        demande.transmitted_at = now
+        suivi.mark_transmitted(ctx, demande)
     record_event(ctx, f"demande.{demande.status}", demande, structure=demande.structure, reference=demande.reference)
     return demande
 

@@ -6,15 +6,18 @@ Agents never edit an applicant's answers."""
 
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from app.domain.audit import record_event
 from app.domain.base import DomainError, OperationContext, operation
 from app.domain.outbox import queue_mail
 from app.extensions import db
-from app.models import Account, Demande, DemandeStatus, InternalNote
+from app.models import Account, AuditEvent, Demande, DemandeStatus, InternalNote
 from app.models.types import utcnow
 from app.policy import can_access_back_office
 from app.urls import external_url
 from app.wizard.steps import STEPS_BY_SLUG
+from app.wizard.validation import step_fields
 
 OPEN_STATUSES = (DemandeStatus.TRANSMISE, DemandeStatus.EN_INSTRUCTION, DemandeStatus.COMPLEMENTS_DEMANDES)
 DECIDABLE_STATUSES = (DemandeStatus.EN_INSTRUCTION,)
@@ -95,7 +98,11 @@ def request_complements(ctx: OperationContext, demande: Demande, message: str, s
         demande, "Des compléments sont demandés", "complements_demandes",
         message=message.strip(), step_titles=[STEPS_BY_SLUG[s].title for s in steps],
     )
-    record_event(ctx, "demande.complements_demandes", demande, structure=demande.structure, message=message.strip(), steps=steps)
+    before = {step: demande.step_answers(step) for step in steps}
+    record_event(
+        ctx, "demande.complements_demandes", demande, structure=demande.structure,
+        message=message.strip(), steps=steps, before=before,
+    )
 
 
 @operation
@@ -105,10 +112,29 @@ def return_complements(ctx: OperationContext, demande: Demande) -> None:
     if demande.status != DemandeStatus.COMPLEMENTS_DEMANDES or ctx.actor is None or demande.author_id != ctx.actor_id:
         raise DomainError("Seul l'auteur peut renvoyer les compléments demandés.")
     steps = demande.reopened_steps or []
+    request = db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "demande", AuditEvent.object_id == demande.id, AuditEvent.action == "demande.complements_demandes")
+        .order_by(AuditEvent.id.desc())
+    )
+    before = (request.details or {}).get("before", {}) if request else {}
+    changed = _changed_labels(demande, steps, before)
     demande.status = DemandeStatus.EN_INSTRUCTION
     demande.reopened_steps = None
     demande.updated_at = utcnow()
-    record_event(ctx, "demande.complements_renvoyes", demande, structure=demande.structure, steps=steps)
+    record_event(ctx, "demande.complements_renvoyes", demande, structure=demande.structure, steps=steps, changed=changed)
+
+
+def _changed_labels(demande: Demande, steps: list[str], before: dict) -> list[str]:
+    """« Votre dossier : Intitulé du projet », for each answer that changed."""
+    changed = []
+    for step in steps:
+        old, new = before.get(step, {}), demande.step_answers(step)
+        fields = {f.code: f.label for f in step_fields(demande.definition, step, {**old, **new})}
+        for code in sorted(set(old) | set(new)):
+            if old.get(code) != new.get(code):
+                changed.append(f"{STEPS_BY_SLUG[step].title} : {fields.get(code, code)}")
+    return changed
 
 
 def _decide(ctx: OperationContext, demande: Demande, status: DemandeStatus, subject: str, **fields) -> None:

@@ -53,11 +53,19 @@ def transmit(ctx: OperationContext, demande: Demande, *, ca_date: date | None, p
                 uploaded_by_id=ctx.actor_id,
             )
         )
-    now = utcnow()
-    demande.status = DemandeStatus.TRANSMISE
-    demande.transmitted_at = now
-    demande.transmitted_by_id = ctx.actor_id
     demande.ca_date = ca_date
+    mark_transmitted(ctx, demande)
+    record_event(ctx, "demande.transmise", demande, structure=demande.structure, reference=demande.reference, ca_date=ca_date.isoformat())
+    return demande
+
+
+def mark_transmitted(ctx: OperationContext, demande: Demande) -> None:
+    """« transmise »: the time, who, the accusé de réception PDF, and its email
+    to the applicant side — in the caller's transaction (the référent's
+    transmission, or filing a téléservice without CA approval)."""
+    demande.status = DemandeStatus.TRANSMISE
+    demande.transmitted_at = utcnow()
+    demande.transmitted_by_id = ctx.actor_id
     receipts.make_receipt(demande)
     for person in _recipients(demande):
         queue_mail(
@@ -69,8 +77,6 @@ def transmit(ctx: OperationContext, demande: Demande, *, ca_date: date | None, p
             link=external_url("suivi.demande", demande_id=demande.id),
             receipt_link=external_url("receipts.download", demande_id=demande.id),
         )
-    record_event(ctx, "demande.transmise", demande, structure=demande.structure, reference=demande.reference, ca_date=ca_date.isoformat())
-    return demande
 
 
 @operation

@@ -20,7 +20,7 @@ from app.blueprints.demande_access import demande_or_404
 from app.blueprints.depot import bp
 from app.blueprints.organisations.forms import LookupForm, LookupPanel
 from app.blueprints.structure.current import current_membership
-from app.domain import demandes
+from app.domain import demandes, instruction
 from app.domain.base import DomainError
 from app.extensions import db
 from app.field_values import date_value, format_date
@@ -132,7 +132,7 @@ def step(demande_id, step):
     demande = demande_or_404(demande_id)
     if not pages.is_page(page):
         abort(404)
-    if not can_edit_demande(current_user, demande):
+    if not can_edit_demande(current_user, demande, pages.step_of(page)):
         return redirect_to(url_for("suivi.demande", demande_id=demande.id))
     if request.method == "GET":
         answers = _prefill(demande, pages.step_of(page), demande.step_answers(pages.step_of(page)))
@@ -193,6 +193,8 @@ def _save_and_go(demande, page):
         return redirect_to(url_for("depot.step", demande_id=demande.id, step=target or page))
     if step == "recapitulatif" and action == "deposer":
         return _file(demande)
+    if step == "recapitulatif" and action == "renvoyer-complements":
+        return _return_complements(demande)
     fields = pages.page_fields(demande.definition, page, answers)
     unseen = [f.code for f in fields if f.code not in request.form and f.type not in ("checkboxes", "budget")]
     codes = {f.code for f in fields}
@@ -219,8 +221,12 @@ def _handle_documents(demande) -> dict:
         attachment = db.session.get(Attachment, int(action.rsplit("-", 1)[1]) if action.rsplit("-", 1)[1].isdigit() else 0)
         if attachment is None or attachment.demande_id != demande.id:
             abort(404)
-        stored_name = demandes.remove_attachment(ctx, demande, attachment)
-        attachments.delete_stored(attachments.attachments_directory(current_app), stored_name)
+        try:
+            stored_name = demandes.remove_attachment(ctx, demande, attachment)
+        except DomainError as refusal:
+            errors[f"document-{attachment.slot}"] = refusal.message
+        else:
+            attachments.delete_stored(attachments.attachments_directory(current_app), stored_name)
     max_bytes = current_app.config["ATTACHMENT_MAX_BYTES"]
     for document in demande.definition.documents:
         upload = request.files.get(f"document-{document.code}")
@@ -233,6 +239,17 @@ def _handle_documents(demande) -> dict:
         stored = attachments.store(upload, attachments.attachments_directory(current_app))
         demandes.add_attachment(ctx, demande, document.code, upload.filename, stored, check.content_type)
     return errors
+
+
+def _return_complements(demande):
+    """« Renvoyer »: the completed demande goes back to the council."""
+    try:
+        instruction.return_complements(operation_context(), demande)
+    except DomainError as refusal:
+        flash(refusal.message, "info")
+    else:
+        flash("Vos compléments sont transmis à la Région. Merci.", "success")
+    return redirect_to(url_for("suivi.demande", demande_id=demande.id))
 
 
 def _conflict(saved_demande, page, typed):

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("instruction", __name__, url_prefix="/instruction")
 
-from app.blueprints.instruction import routes, structures  # noqa: E402,F401
+from app.blueprints.instruction import demandes, demandes_list, routes, structures  # noqa: E402,F401

@@ -25,7 +25,7 @@ def verify():
             form.fichier.errors = ["Choisissez l'accusé de réception à vérifier (fichier PDF)"]
         else:
             try:
-                result = receipts.check_pdf(upload.read(), upload.filename)
+                result = receipts.check_pdf(upload.read(), attachments.safe_download_name(upload.filename))
             except receipts.InvalidUpload as error:
                 form.fichier.errors = [str(error)]
     status = 422 if form.errors else 200

@@ -96,7 +96,18 @@ def demande(demande_id):
     )
 
 
-HISTORY_ACTIONS = ("demande.started", "demande.deposee", "demande.transmise", "demande.renvoyee")
+HISTORY_ACTIONS = (
+    "demande.started",
+    "demande.deposee",
+    "demande.transmise",
+    "demande.renvoyee",
+    "demande.en_instruction",
+    "demande.complements_demandes",
+    "demande.complements_renvoyes",
+    "demande.acceptee",
+    "demande.refusee",
+    "demande.classee_sans_suite",
+)
 
 
 @bp.route("/<int:demande_id>/documents/<int:attachment_id>")

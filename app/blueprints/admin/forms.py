@@ -1,0 +1,93 @@
+"""Administration forms: an agent, its role, a téléservice's dates and
+texts, the dashboard's waiting delay."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, Length, ValidationError
+
+from app.blueprints.suivi.forms import FrenchDateField
+from app.forms import CIVILITE_CHOICES, email_field
+from app.models import AgentRole
+from app.validators import Identifiant, PersonName, Required, collapse_spaces, strip
+
+ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in AgentRole]
+
+
+def _radios(label: str, choices: list[SelectChoice], message: str) -> RadioField:
+    """Radios whose every refusal (nothing chosen, an unknown value) is ``message``."""
+    return RadioField(
+        label,
+        choices=choices,
+        validate_choice=False,  # AnyOf says it in French
+        validators=[Required(message), AnyOf([choice.value for choice in choices], message=message)],
+    )
+
+
+def role_field() -> RadioField:
+    return _radios("Rôle", ROLE_CHOICES, "Choisissez le rôle de l'agent")
+
+
+class AgentForm(FlaskForm):
+    """« Créer un agent »: the agent chooses its own password from the link it receives."""
+
+    identifiant = StringField(
+        "Identifiant", filters=[strip], validators=[Required("Saisissez l'identifiant de l'agent"), Identifiant()]
+    )
+    civilite = _radios("Civilité", CIVILITE_CHOICES, "Sélectionnez la civilité de l'agent")
+    nom = StringField(
+        "Nom", filters=[collapse_spaces], validators=[Required("Saisissez le nom de l'agent"), PersonName("Le nom")]
+    )
+    prenom = StringField(
+        "Prénom", filters=[collapse_spaces], validators=[Required("Saisissez le prénom de l'agent"), PersonName("Le prénom")]
+    )
+    email = email_field(message="Saisissez l'adresse électronique de l'agent")
+    role = role_field()
+
+
+class RoleForm(FlaskForm):
+    role = role_field()
+
+
+class TeleserviceForm(FlaskForm):
+    """The dates and texts an admin edits; ``version`` is the one the form
+    was filled from (a concurrent save is refused, not overwritten)."""
+
+    version = HiddenField()
+    ouverture = FrenchDateField("Date d'ouverture", filters=[strip], validators=[Required("Saisissez la date d'ouverture")])
+    cloture = FrenchDateField("Date de clôture", filters=[strip], validators=[Required("Saisissez la date de clôture")])
+    description = TextAreaField(
+        "Description",
+        filters=[strip],
+        validators=[Required("Saisissez la description"), Length(max=2000, message="2 000 caractères au maximum")],
+    )
+    preambule = TextAreaField(
+        "Préambule",
+        filters=[strip],
+        validators=[Required("Saisissez le préambule"), Length(max=20000, message="20 000 caractères au maximum")],
+    )
+
+    def validate_cloture(self, field):
+        if self.ouverture.parsed and field.parsed and field.parsed < self.ouverture.parsed:
+            raise ValidationError("La date de clôture ne peut pas précéder la date d'ouverture")
+
+
+class DashboardForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form
+
+    jours = StringField("Demandes en attente depuis plus de (jours)", filters=[strip])
+
+    DEFAULT_DAYS = 30
+
+    def days(self) -> int:
+        """The number of days asked for (the default when blank); sets the
+        field's error and returns the default when it is not a number
+        between 1 and 3 650."""
+        if not self.jours.data:
+            return self.DEFAULT_DAYS
+        text = self.jours.data
+        if text.isdigit() and 1 <= int(text) <= 3650:
+            return int(text)
+        self.jours.errors = ["Saisissez un nombre de jours entre 1 et 3 650, par exemple 30"]
+        return self.DEFAULT_DAYS

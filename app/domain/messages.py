@@ -1,0 +1,308 @@
+"""« Fils de discussion »: one thread per demande between the applicant side
+(its author while attached, the structure's référents) and the council.
+
+Posting is one operation per side — checked by the policy module, audited,
+notified by email through the outbox, atomic. Emails never carry the
+message nor its attachment (either may be private): only the reference
+and a link. Messages are kept forever with the demande: there is no edit
+and no delete.
+
+Unread counts: a message is unread for an account when someone else wrote
+it (the other side, or a colleague of the same side) after the last message
+the account saw in that thread (``ThreadRead``).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
+
+from app import attachments
+from app.domain.audit import record_event
+from app.domain.base import DomainError, OperationContext, operation
+from app.domain.outbox import queue_mail
+from app.extensions import db
+from app.models import Attachment, Demande, Message, Side, Thread, ThreadRead
+from app.pagination import Page
+from app.policy import can_access_back_office, can_view_demande, can_write_in_thread, is_usager, visible_demandes_clause
+from app.urls import external_url
+
+MAX_LENGTH = 5000
+ATTACHMENT_SLOT = "message"  # Attachment.slot of the files sent with a message
+ANCHOR = "fil-de-discussion"  # the thread's id on the demande page
+
+
+def clean_body(body: str | None) -> str:
+    """The text as kept: line breaks normalised to ``\\n``, surrounding blanks removed."""
+    return (body or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def council_email() -> str:
+    """Where the council is told of applicants' messages on a demande no
+    agent is assigned to: ``MESSAGES_COUNCIL_EMAIL``, else ``ASSISTANCE_EMAIL``."""
+    return current_app.config.get("MESSAGES_COUNCIL_EMAIL") or current_app.config["ASSISTANCE_EMAIL"]
+
+
+# Posting ------------------------------------------------------------------
+
+
+def _thread_for(demande: Demande) -> Thread:
+    """The demande's thread, made with its first message (one per demande,
+    even when two first messages race)."""
+    thread = thread_of(demande)
+    if thread is not None:
+        return thread
+    try:
+        with db.session.begin_nested():
+            thread = Thread(demande_id=demande.id)
+            db.session.add(thread)
+    except IntegrityError:  # created concurrently
+        thread = thread_of(demande)
+    return thread
+
+
+def _post(ctx: OperationContext, demande: Demande, body: str | None, attachment, side: Side) -> Message:
+    text = clean_body(body)
+    if not text:
+        raise DomainError("Saisissez votre message", field="message")
+    if len(text) > MAX_LENGTH:
+        raise DomainError("Votre message ne doit pas dépasser 5 000 caractères", field="message")
+    thread = _thread_for(demande)
+    file = None
+    if attachment is not None:
+        original_name, stored, content_type = attachment
+        file = Attachment(
+            slot=ATTACHMENT_SLOT,
+            original_name=attachments.safe_download_name(original_name),
+            stored_name=stored.stored_name,
+            content_type=content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by_id=ctx.actor_id,
+        )
+        demande.attachments.append(file)  # a child row: the demande's version is not bumped
+    message = Message(thread=thread, author_id=ctx.actor_id, side=side, body=text, attachment=file)
+    db.session.add(message)
+    db.session.flush()
+    record_event(
+        ctx,
+        f"message.{side}",
+        demande,
+        structure=demande.structure,
+        reference=demande.reference,
+        message_id=message.id,
+        attachment=file.original_name if file is not None else None,
+    )
+    return message
+
+
+@operation
+def post_message(ctx: OperationContext, demande: Demande, body: str, attachment=None) -> Message:
+    """« Nouveau message » from the applicant side (the demande's author while
+    attached, a référent of its structure), once the demande is transmitted;
+    the council is told by email (the agent assigned to the demande, else
+    ``council_email()``). ``attachment``: a file already checked and
+    stored, as (original_name, StoredFile, content_type)."""
+    if not (ctx.actor is not None and is_usager(ctx.actor) and can_write_in_thread(ctx.actor, demande)):
+        raise DomainError("Vous ne pouvez pas écrire dans le fil de discussion de cette demande.")
+    message = _post(ctx, demande, body, attachment, Side.APPLICANT)
+    agent = demande.assigned_agent
+    queue_mail(
+        agent.email if agent is not None and agent.is_active and agent.is_agent else council_email(),
+        f"Nouveau message sur la demande {demande.reference}",
+        "nouveau_message",
+        demande=demande,
+        person=None,
+        from_council=False,
+        link=_council_link(demande),
+    )
+    return message
+
+
+def _council_link(demande: Demande) -> str:
+    """The demande's page in the back office when it has one, else the back office."""
+    if "instruction.demande" in current_app.view_functions:
+        return external_url("instruction.demande", demande_id=demande.id) + "#" + ANCHOR
+    return external_url("instruction.home")
+
+
+@operation
+def post_as_agent(ctx: OperationContext, demande: Demande, body: str, attachment=None) -> Message:
+    """A message from the council (an agent), for the back office and tests;
+    the applicant side (author while attached, référents) is told by email,
+    each person once."""
+    if not (ctx.actor is not None and can_access_back_office(ctx.actor) and can_write_in_thread(ctx.actor, demande)):
+        raise DomainError("Vous ne pouvez pas écrire dans le fil de discussion de cette demande.")
+    message = _post(ctx, demande, body, attachment, Side.COUNCIL)
+    link = external_url("suivi.demande", demande_id=demande.id) + "#" + ANCHOR
+    for person in applicant_side(demande):
+        queue_mail(
+            person.email,
+            f"Nouveau message sur votre demande {demande.reference}",
+            "nouveau_message",
+            demande=demande,
+            person=person,
+            from_council=True,
+            link=link,
+        )
+    return message
+
+
+def applicant_side(demande: Demande) -> list:
+    """The structure's référents and the author, once each, among those who
+    may still see the demande (a detached author is not told)."""
+    people = [m.account for m in demande.structure.referents] if demande.structure else []
+    if demande.author is not None:
+        people.append(demande.author)
+    unique = {person.id: person for person in people}
+    return [person for person in unique.values() if can_view_demande(person, demande)]
+
+
+# Reading ------------------------------------------------------------------
+
+
+def thread_of(demande: Demande) -> Thread | None:
+    return db.session.scalar(select(Thread).where(Thread.demande_id == demande.id))
+
+
+def messages_of(thread: Thread | None, last: int | None = None) -> list[Message]:
+    """The thread's messages, oldest first (only the ``last`` ones if given),
+    with their authors and attachments."""
+    if thread is None:
+        return []
+    query = (
+        select(Message)
+        .where(Message.thread_id == thread.id)
+        .options(joinedload(Message.author), joinedload(Message.attachment))
+        .order_by(Message.id.desc())
+    )
+    if last is not None:
+        query = query.limit(last)
+    return list(reversed(db.session.scalars(query).all()))
+
+
+def message_count(thread: Thread | None) -> int:
+    if thread is None:
+        return 0
+    return db.session.scalar(select(func.count(Message.id)).where(Message.thread_id == thread.id))
+
+
+def last_read_id(account, thread: Thread | None) -> int:
+    """The id of the last message ``account`` saw in ``thread`` (0: none)."""
+    if thread is None:
+        return 0
+    return db.session.scalar(
+        select(ThreadRead.last_read_message_id).where(ThreadRead.thread_id == thread.id, ThreadRead.account_id == account.id)
+    ) or 0
+
+
+def mark_read(account, thread: Thread) -> None:
+    """Every message of ``thread`` counts as seen by ``account`` (never
+    moves backwards; two tabs at once make one row). Commits."""
+    newest = db.session.scalar(select(func.max(Message.id)).where(Message.thread_id == thread.id)) or 0
+    read = db.session.scalar(select(ThreadRead).where(ThreadRead.thread_id == thread.id, ThreadRead.account_id == account.id))
+    if read is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(ThreadRead(thread_id=thread.id, account_id=account.id, last_read_message_id=newest))
+        except IntegrityError:  # the other tab made it
+            read = db.session.scalar(
+                select(ThreadRead).where(ThreadRead.thread_id == thread.id, ThreadRead.account_id == account.id)
+            )
+    if read is not None and read.last_read_message_id < newest:
+        read.last_read_message_id = newest
+    db.session.commit()
+
+
+def _unread_messages(account):
+    """Messages someone else wrote, newer than what ``account`` saw, in the
+    threads of the demandes it may see (a select of Message joined to its
+    thread and demande, to count or group)."""
+    return (
+        select()
+        .select_from(Message)
+        .join(Thread, Message.thread_id == Thread.id)
+        .join(Demande, Thread.demande_id == Demande.id)
+        .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.account_id == account.id))
+        .where(
+            Message.id > func.coalesce(ThreadRead.last_read_message_id, 0),
+            or_(Message.author_id.is_(None), Message.author_id != account.id),
+            visible_demandes_clause(account),
+        )
+    )
+
+
+def unread_count(account, demande: Demande | None = None) -> int:
+    """Unread messages of ``account`` in one demande's thread, or in all the
+    demandes it may see; one query."""
+    if not account.is_authenticated:
+        return 0
+    query = _unread_messages(account).add_columns(func.count(Message.id))
+    if demande is not None:
+        query = query.where(Thread.demande_id == demande.id)
+    return db.session.scalar(query) or 0
+
+
+def unread_by_demande(account) -> dict[int, int]:
+    """{demande id: unread messages} over all the demandes ``account`` may
+    see (those with none left out); one query."""
+    if not account.is_authenticated:
+        return {}
+    query = _unread_messages(account).add_columns(Thread.demande_id, func.count(Message.id)).group_by(Thread.demande_id)
+    return {demande_id: count for demande_id, count in db.session.execute(query)}
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    thread: Thread
+    last_message_at: datetime
+    messages: int
+    unread: int
+
+    @property
+    def demande(self) -> Demande:
+        return self.thread.demande
+
+
+def threads_of(account, page: int = 1, per_page: int = 20) -> Page:
+    """« Mes fils de discussion »: the threads of the demandes ``account`` may
+    see, newest activity first, with their message and unread counts (a
+    ``Page`` of ``ThreadSummary``); one query for the page, one to count."""
+    stats = (
+        select(
+            Message.thread_id.label("thread_id"),
+            func.max(Message.id).label("last_id"),
+            func.max(Message.created_at).label("last_at"),
+            func.count(Message.id).label("total"),
+        )
+        .group_by(Message.thread_id)
+        .subquery()
+    )
+    unread_by_thread = (
+        _unread_messages(account)
+        .add_columns(Message.thread_id.label("thread_id"), func.count(Message.id).label("unread"))
+        .group_by(Message.thread_id)
+        .subquery()
+    )
+    base = (
+        select(Thread)
+        .join(Demande, Thread.demande_id == Demande.id)
+        .join(stats, stats.c.thread_id == Thread.id)
+        .where(visible_demandes_clause(account))
+    )
+    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    pages = max(1, -(-total // per_page))
+    number = min(max(1, page), pages)
+    rows = db.session.execute(
+        base.outerjoin(unread_by_thread, unread_by_thread.c.thread_id == Thread.id)
+        .add_columns(stats.c.last_at, stats.c.total, func.coalesce(unread_by_thread.c.unread, 0))
+        .options(contains_eager(Thread.demande))
+        .order_by(stats.c.last_id.desc())
+        .limit(per_page)
+        .offset((number - 1) * per_page)
+    ).all()
+    items = [ThreadSummary(thread, last_at, count, unread) for thread, last_at, count, unread in rows]
+    return Page(items, number, pages, total)

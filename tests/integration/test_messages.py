@@ -1,0 +1,478 @@
+"""Fils de discussion: « Nouveau message » on both sides, the emails (never
+the content), unread counts and their reset, bad input (empty, too long,
+refused files), attachments, who may not write, and when a thread opens."""
+
+import html
+import io
+import re
+from datetime import date
+
+import pytest
+from flask import current_app
+from sqlalchemy import select
+
+from app import attachments
+from app.domain import messages
+from app.domain import structures as structure_domain
+from app.domain import suivi
+from app.domain.base import SYSTEM, DomainError, OperationContext
+from app.extensions import db
+from app.models import Attachment, AuditEvent, Demande, Membership, Message, Side, Thread, ThreadRead
+from app.policy import can_view_demande, visible_demandes_clause
+from tests.conftest import link_in, outbox
+from tests.support.accounts import login, make_account, make_agent
+from tests.support.structures import ASSOCIATION, attach, make_structure
+from tests.support.web import error_messages, page_text
+from tests.support.wizard import PDF, lycee_with_people, make_filed_demande, open_teleservices
+
+COUNCIL = "instruction@region.example"
+SECRET = "Le budget transport comprend le car du 12 mars"
+
+
+def transmitted(demande, referent):
+    """The demande transmitted to the Région by its référent (the real operation)."""
+    stored = attachments.store_bytes(PDF, attachments.attachments_directory(current_app))
+    return suivi.transmit(OperationContext(actor=referent), demande, ca_date=date(2026, 11, 10), pv=("pv.pdf", stored, "application/pdf"))
+
+
+@pytest.fixture
+def world(make_app, tmp_path):
+    app = make_app(ATTACHMENTS_DIR=str(tmp_path / "pj"), MESSAGES_COUNCIL_EMAIL=COUNCIL, ATTACHMENT_MAX_BYTES=50_000)
+    with app.app_context():
+        open_teleservices(tmp_path)
+        lycee, referent, teacher = lycee_with_people()
+        demande = transmitted(make_filed_demande(teacher, lycee, intitule="Les métiers de la mer"), referent)
+        agent = make_agent()
+        yield app, demande, referent, teacher, agent
+
+
+def client_of(app, identifiant):
+    client = app.test_client()
+    login(client, identifiant)
+    return client
+
+
+@pytest.fixture
+def teacher_client(world):
+    return client_of(world[0], "prof")
+
+
+@pytest.fixture
+def referent_client(world):
+    return client_of(world[0], "ref")
+
+
+def post(client, demande, mode=None, message=SECRET, depuis="demande", file=None):
+    data = {"message": message, "depuis": depuis}
+    if file is not None:
+        data["piece_jointe"] = (io.BytesIO(file[0]), file[1])
+    headers = mode.headers if mode else {}
+    return client.post(f"/demandes/{demande.id}/messages", data=data, headers=headers, content_type="multipart/form-data")
+
+
+def agent_says(demande, agent, body="Merci de préciser le nombre d'élèves."):
+    return messages.post_as_agent(OperationContext(actor=agent), demande, body)
+
+
+def stored_files(app) -> set[str]:
+    directory = attachments.attachments_directory(app)
+    return {p.name for p in directory.iterdir()} if directory.exists() else set()
+
+
+# Posting, both sides, and the emails ---------------------------------------
+
+
+def test_the_author_writes_and_the_council_is_told_without_the_content(world, teacher_client, mode):
+    app, demande, referent, teacher, agent = world
+    response = post(teacher_client, demande, mode, message=SECRET + "\nDeuxième ligne <b>gras</b>")
+    if mode.htmx:  # the thread re-rendered in place, the new message focused
+        body = mode.assert_page(response)
+        assert 'id="fil-de-discussion"' in body and "<title>" in body and "Erreur" not in body
+        (message,) = db.session.scalars(select(Message)).all()
+        assert re.search(rf'id="message-{message.id}"[^>]*tabindex="-1" autofocus', body)
+        assert 'hx-swap-oob="innerHTML">Votre message est envoyé.' in body
+    else:
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith(f"/demandes/{demande.id}#fil-de-discussion")
+        body = teacher_client.get(f"/demandes/{demande.id}").get_data(as_text=True)
+        assert "Votre message est envoyé." in body
+    (message,) = db.session.scalars(select(Message)).all()
+    assert message.side == Side.APPLICANT and message.author_id == teacher.id
+    assert message.body == SECRET + "\nDeuxième ligne <b>gras</b>"
+    assert f"{SECRET}<br>Deuxième ligne &lt;b&gt;gras&lt;/b&gt;" in body  # line breaks kept, escaped
+    (mail,) = outbox(COUNCIL)
+    assert mail.subject == f"Nouveau message sur la demande {demande.reference}"
+    for text in (mail.body_text, mail.body_html):
+        assert "car du 12 mars" not in text and "gras" not in text
+        assert demande.reference in text
+    assert link_in(mail.body_text, "/instruction")
+    assert outbox("prof@exemple.fr", "Nouveau message") == [] and outbox("ref@exemple.fr", "Nouveau message") == []
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "message.applicant"))
+    assert event.actor_id == teacher.id and event.object_id == demande.id and event.structure_id == demande.structure_id
+    assert "car du 12 mars" not in str(event.details)
+
+
+def test_without_a_council_address_the_assistance_address_is_told(world, referent_client, mode):
+    app, demande, *_ = world
+    app.config["MESSAGES_COUNCIL_EMAIL"] = None
+    post(referent_client, demande, mode)
+    (mail,) = outbox(app.config["ASSISTANCE_EMAIL"])
+    assert "Nouveau message" in mail.subject and SECRET not in mail.body_text
+
+
+def test_the_assigned_agent_is_told_instead_of_the_council_address(world, teacher_client):
+    app, demande, referent, teacher, agent = world
+    demande.assigned_agent_id = agent.id
+    db.session.commit()
+    post(teacher_client, demande)
+    assert outbox(COUNCIL) == []
+    (mail,) = outbox(agent.email)
+    assert demande.reference in mail.subject and SECRET not in mail.body_text
+
+
+def test_an_agent_message_tells_the_author_and_the_referent_once_each(world, teacher_client, mode):
+    app, demande, referent, teacher, agent = world
+    second_referent = make_account(identifiant="ref2", email="ref2@exemple.fr")
+    attach(second_referent, demande.structure)
+    message = agent_says(demande, agent, "Le rapport du CA mentionne un montant différent.")
+    assert message.side == Side.COUNCIL and message.author_id == agent.id
+    for email in ("prof@exemple.fr", "ref@exemple.fr", "ref2@exemple.fr"):
+        (mail,) = outbox(email, "Nouveau message")
+        assert mail.subject == f"Nouveau message sur votre demande {demande.reference}"
+        assert "montant différent" not in mail.body_text and "montant différent" not in mail.body_html
+        assert link_in(mail.body_text, f"/demandes/{demande.id}#fil-de-discussion")
+    assert outbox(COUNCIL) == []
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "message.council")).actor_id == agent.id
+    text = page_text(mode.assert_page(mode.get(teacher_client, f"/demandes/{demande.id}/fil-de-discussion")))
+    assert "La Région" in text and "Le rapport du CA mentionne un montant différent." in text
+
+
+def test_the_referent_author_of_a_demande_is_told_once(world):
+    app, demande, referent, teacher, agent = world
+    own = transmitted(make_filed_demande(referent, demande.structure, intitule="Projet du référent"), referent)
+    agent_says(own, agent)
+    assert len(outbox("ref@exemple.fr", f"Nouveau message sur votre demande {own.reference}")) == 1
+    assert outbox("prof@exemple.fr", own.reference) == []
+
+
+def test_a_detached_author_is_no_longer_told(world):
+    app, demande, referent, teacher, agent = world
+    membership = db.session.scalar(select(Membership).where(Membership.account_id == teacher.id))
+    structure_domain.detach(SYSTEM, membership)
+    agent_says(demande, agent)
+    assert outbox("prof@exemple.fr", "Nouveau message") == []
+    assert len(outbox("ref@exemple.fr", "Nouveau message")) == 1
+
+
+def test_messages_are_listed_in_order_with_la_region_for_agents(world, teacher_client, referent_client, mode):
+    app, demande, referent, teacher, agent = world
+    agent_says(demande, agent, "Premier message de la Région.")
+    post(teacher_client, demande, message="Réponse de l'enseignante.")
+    agent_says(demande, agent, "Deuxième message de la Région.")
+    text = page_text(mode.assert_page(mode.get(teacher_client, f"/demandes/{demande.id}/fil-de-discussion")))
+    assert f"Fil de discussion de la demande {demande.reference}" in text
+    first, answer, second = (text.index(t) for t in ("Premier message", "Réponse de l'enseignante", "Deuxième message"))
+    assert first < answer < second
+    assert re.search(r"La Région \d\d/\d\d/\d{4} à \d\d h \d\d Premier message", text)
+    assert re.search(r"Vous \d\d/\d\d/\d{4} à \d\d h \d\d Réponse de l'enseignante", text)
+    referent_text = page_text(referent_client.get(f"/demandes/{demande.id}/fil-de-discussion").get_data(as_text=True))
+    assert re.search(r"Aïcha Martin (Nouveau )?\d\d/\d\d/\d{4} à \d\d h \d\d Réponse de l'enseignante", referent_text)
+    assert [m.body for m in messages.messages_of(messages.thread_of(demande))] == [
+        "Premier message de la Région.", "Réponse de l'enseignante.", "Deuxième message de la Région."]
+    assert db.session.scalar(select(db.func.count(Thread.id))) == 1  # one thread per demande
+
+
+def test_the_demande_page_shows_the_last_messages_and_a_link_to_the_thread(world, teacher_client, mode):
+    app, demande, referent, teacher, agent = world
+    for number in range(1, 6):
+        agent_says(demande, agent, f"Message numéro {number}.")
+    text = page_text(mode.assert_page(mode.get(teacher_client, f"/demandes/{demande.id}")))
+    assert "Fil de discussion" in text and "5 nouveaux messages" in text and "Les 3 derniers messages sur 5." in text
+    assert "Message numéro 2." not in text and all(f"Message numéro {n}." in text for n in (3, 4, 5))
+    assert "Voir le fil de discussion de la demande" in text and "Nouveau message" in text
+    assert messages.unread_count(teacher, demande) == 5  # the demande page does not mark them read
+    text = page_text(teacher_client.get(f"/demandes/{demande.id}/fil-de-discussion").get_data(as_text=True))
+    assert all(f"Message numéro {n}." in text for n in range(1, 6)) and text.count("Nouveau ") >= 5
+
+
+def test_posting_from_the_thread_page_comes_back_to_it(world, teacher_client, mode):
+    app, demande, *_ = world
+    response = post(teacher_client, demande, mode, depuis="fil")
+    (message,) = db.session.scalars(select(Message)).all()
+    if mode.htmx:
+        body = mode.assert_page(response)
+        assert "<title>Fil de discussion de la demande" in body and ">Messages</h2>" in body
+    else:
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith(f"/demandes/{demande.id}/fil-de-discussion#message-{message.id}")
+
+
+# Unread counts ---------------------------------------------------------------
+
+
+def test_unread_counts_for_the_author_and_the_referent_reset_when_the_thread_is_viewed(world, teacher_client, referent_client, mode):
+    app, demande, referent, teacher, agent = world
+    agent_says(demande, agent)
+    agent_says(demande, agent, "Et le calendrier ?")
+    post(teacher_client, demande, message="Voici les précisions.")
+    # Someone else's messages are unread: the council's, and a colleague's.
+    assert messages.unread_count(teacher) == 2 and messages.unread_count(teacher, demande) == 2
+    assert messages.unread_count(referent) == 3
+    espace = page_text(mode.assert_page(mode.get(referent_client, "/espace")))
+    assert "Consulter vos fils de discussion : 3 messages non lus." in espace
+    listing = page_text(mode.get(referent_client, "/demandes").get_data(as_text=True))
+    assert f"3 messages non lus sur la demande {demande.reference}" in listing
+    threads = page_text(mode.assert_page(mode.get(referent_client, "/fils-de-discussion")))
+    assert demande.reference in threads and "3 non lus" in threads and "Les métiers de la mer" in threads
+
+    page = page_text(mode.assert_page(mode.get(referent_client, f"/demandes/{demande.id}/fil-de-discussion")))
+    assert page.count("Nouveau ") >= 3  # what was unread is marked, this time
+    assert messages.unread_count(referent) == 0 and messages.unread_count(teacher) == 2
+    assert "aucun message non lu" in page_text(referent_client.get("/espace").get_data(as_text=True))
+    assert "non lu" not in page_text(referent_client.get("/demandes").get_data(as_text=True))
+    assert "Aucun" in page_text(referent_client.get("/fils-de-discussion").get_data(as_text=True))
+    assert "Nouveau " not in page_text(referent_client.get(f"/demandes/{demande.id}/fil-de-discussion").get_data(as_text=True))
+
+    agent_says(demande, agent, "Une dernière question.")
+    assert messages.unread_count(referent) == 1 and messages.unread_by_demande(referent) == {demande.id: 1}
+    assert "1 message non lu." in page_text(referent_client.get("/espace").get_data(as_text=True))
+
+
+def test_mark_read_never_goes_backwards_and_keeps_one_row(world):
+    app, demande, referent, teacher, agent = world
+    agent_says(demande, agent)
+    thread = messages.thread_of(demande)
+    messages.mark_read(teacher, thread)
+    newest = messages.last_read_id(teacher, thread)
+    read = db.session.scalar(select(ThreadRead))
+    read.last_read_message_id = newest + 10  # as if a later message had been seen
+    db.session.commit()
+    messages.mark_read(teacher, thread)
+    assert db.session.scalars(select(ThreadRead)).all() == [read] and read.last_read_message_id == newest + 10
+
+
+def test_threads_list_newest_activity_first(world, referent_client, mode):
+    app, demande, referent, teacher, agent = world
+    other = transmitted(make_filed_demande(teacher, demande.structure, intitule="Un autre projet"), referent)
+    agent_says(demande, agent, "Sur la première.")
+    agent_says(other, agent, "Sur la seconde.")
+    text = page_text(mode.assert_page(mode.get(referent_client, "/fils-de-discussion")))
+    assert "2 fils de discussion" in text and text.index(other.reference) < text.index(demande.reference)
+    agent_says(demande, agent, "De nouveau sur la première.")
+    text = page_text(referent_client.get("/fils-de-discussion").get_data(as_text=True))
+    assert text.index(demande.reference) < text.index(other.reference)
+    empty = client_of(app, "prof")  # the teacher sees only its own, and both are hers here
+    assert "2 fils de discussion" in page_text(empty.get("/fils-de-discussion").get_data(as_text=True))
+
+
+# Bad input -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("", "Saisissez votre message"), ("   \r\n  ", "Saisissez votre message"), ("é" * 5001, "Votre message ne doit pas dépasser 5 000 caractères")],
+    ids=["empty", "blank", "too-long"],
+)
+def test_an_empty_or_too_long_message_is_refused_at_its_field(world, teacher_client, mode, typed, expected):
+    app, demande, *_ = world
+    body = html.unescape(mode.assert_invalid(post(teacher_client, demande, mode, message=typed)))
+    assert error_messages(body) == [expected]
+    assert 'aria-invalid="true"' in body and 'href="#message"' in body
+    if typed.strip():
+        assert typed in body  # what was typed is kept
+    if mode.htmx:
+        assert "<html" not in body and 'id="fil-de-discussion"' in body
+    else:
+        assert "<title>Erreur : Fil de discussion de la demande" in body
+    assert db.session.scalars(select(Message)).all() == [] and outbox(COUNCIL) == []
+
+
+def test_exactly_5000_characters_are_accepted(world, teacher_client):
+    app, demande, *_ = world
+    assert post(teacher_client, demande, message="a" * 4999 + "\r\nb").status_code == 303
+    assert len(db.session.scalar(select(Message)).body) == 5001 - 1  # \r\n kept as one line break
+
+
+@pytest.mark.parametrize(
+    ("file", "expected"),
+    [
+        ((PDF + b"0" * 60_000, "gros.pdf"), "Le fichier dépasse la taille maximale de 48,8\u00a0ko."),
+        ((b"du texte, pas un PDF", "devis.pdf"), "Le fichier « devis.pdf » n'est pas un PDF : son contenu ne correspond pas à son nom."),
+        ((PDF, "devis.exe"), "n'est pas dans un format accepté"),
+    ],
+    ids=["oversized", "content-mismatch", "format"],
+)
+def test_a_refused_attachment_keeps_the_message(world, teacher_client, mode, file, expected):
+    app, demande, *_ = world
+    before = stored_files(app)
+    body = html.unescape(mode.assert_invalid(post(teacher_client, demande, mode, file=file)))
+    (error,) = error_messages(body)
+    assert expected in error and 'href="#piece_jointe"' in body
+    assert SECRET in body  # the typed message is kept
+    assert db.session.scalars(select(Message)).all() == [] and stored_files(app) == before
+
+
+def test_a_refused_attachment_and_an_empty_message_are_both_reported(world, teacher_client, mode):
+    app, demande, *_ = world
+    body = html.unescape(mode.assert_invalid(post(teacher_client, demande, mode, message="", file=(b"texte", "devis.pdf"))))
+    assert len(error_messages(body)) == 2
+
+
+def test_an_attachment_is_kept_and_downloadable_by_the_applicant_side(world, teacher_client, referent_client, mode):
+    app, demande, referent, teacher, agent = world
+    before = stored_files(app)
+    response = post(teacher_client, demande, mode, file=(PDF, "planning détaillé.pdf"))
+    assert response.status_code in (200, 303)
+    message = db.session.scalar(select(Message))
+    attachment = message.attachment
+    assert attachment.slot == "message" and attachment.demande_id == demande.id and attachment.original_name == "planning détaillé.pdf"
+    assert attachment.uploaded_by_id == teacher.id and stored_files(app) == before | {attachment.stored_name}
+    url = f"/demandes/{demande.id}/documents/{attachment.id}"
+    page = mode.get(referent_client, f"/demandes/{demande.id}/fil-de-discussion").get_data(as_text=True)
+    assert f'href="{url}"' in page and "Pièce jointe : planning détaillé.pdf" in page_text(page)
+    for client in (teacher_client, referent_client):
+        download = client.get(url)
+        assert download.status_code == 200 and download.data == PDF
+        assert "attachment" in download.headers["Content-Disposition"]
+    (mail,) = outbox(COUNCIL)
+    assert "planning" not in mail.body_text and "planning" not in mail.body_html
+    stranger = _stranger(app)
+    assert stranger.get(url).status_code == 404
+
+
+def test_a_failed_operation_forgets_the_stored_file(world, teacher_client, monkeypatch):
+    app, demande, *_ = world
+    before = stored_files(app)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the outbox is broken")
+
+    monkeypatch.setattr("app.domain.messages.queue_mail", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    assert post(teacher_client, demande, file=(PDF, "planning.pdf")).status_code == 500
+    db.session.expire_all()
+    assert db.session.scalars(select(Message)).all() == [] and db.session.scalars(select(Thread)).all() == []
+    assert [a.slot for a in db.session.get(Demande, demande.id).attachments] == ["devis", "pv_ca"]
+    assert stored_files(app) == before
+
+
+# Who may not write -----------------------------------------------------------
+
+
+def _stranger(app):
+    other = make_structure(**{**ASSOCIATION, "siret": "21310555400017", "raison_sociale": "Autre association"})
+    attach(make_account(identifiant="autre.ref", email="autre.ref@exemple.fr"), other)
+    return client_of(app, "autre.ref")
+
+
+def _refused_everywhere(client, demande, status):
+    assert client.get(f"/demandes/{demande.id}/fil-de-discussion").status_code == status
+    assert post(client, demande).status_code == status
+    assert db.session.scalars(select(Message)).all() == []
+
+
+def test_the_referent_of_another_structure_gets_404(world, mode):
+    app, demande, *_ = world
+    client = _stranger(app)
+    _refused_everywhere(client, demande, 404)
+    assert post(client, demande, mode).status_code == 404
+
+
+def test_a_membre_who_is_not_the_author_gets_404(world):
+    app, demande, *_ = world
+    attach(make_account(identifiant="prof2", email="prof2@exemple.fr"), demande.structure, role="membre")
+    _refused_everywhere(client_of(app, "prof2"), demande, 404)
+
+
+def test_a_detached_author_gets_404(world, teacher_client):
+    app, demande, referent, teacher, agent = world
+    assert teacher_client.get(f"/demandes/{demande.id}/fil-de-discussion").status_code == 200
+    structure_domain.detach(SYSTEM, db.session.scalar(select(Membership).where(Membership.account_id == teacher.id)))
+    _refused_everywhere(teacher_client, demande, 404)
+    assert messages.unread_count(teacher) == 0
+    with pytest.raises(DomainError):
+        messages.post_message(OperationContext(actor=teacher), demande, "Encore moi.")
+
+
+def test_anonymous_is_sent_to_the_login_page(world):
+    app, demande, *_ = world
+    client = app.test_client()
+    for response in (client.get(f"/demandes/{demande.id}/fil-de-discussion"), post(client, demande), client.get("/fils-de-discussion")):
+        assert response.status_code == 302 and "/connexion" in response.headers["Location"]
+
+
+def test_an_agent_uses_the_back_office_not_these_pages(world):
+    app, demande, referent, teacher, agent = world
+    client = client_of(app, agent.identifiant)
+    _refused_everywhere(client, demande, 403)
+    assert client.get("/fils-de-discussion").status_code == 403
+    with pytest.raises(DomainError):  # nor may it write as the applicant side
+        messages.post_message(OperationContext(actor=agent), demande, "Bonjour")
+    with pytest.raises(DomainError):  # and an usager cannot write as the council
+        messages.post_as_agent(OperationContext(actor=teacher), demande, "Bonjour")
+
+
+# When a thread opens -----------------------------------------------------------
+
+
+def test_no_thread_before_the_demande_is_transmitted(world, mode):
+    """Decision: the thread opens once the demande is transmitted to the
+    Région (the council cannot see a brouillon, nor a « déposée » demande
+    waiting for the CA): the page says so, posting is refused (403), the
+    thread's page does not exist (404)."""
+    app, demande, referent, teacher, agent = world
+    deposee = make_filed_demande(teacher, demande.structure, intitule="Pas encore transmise")
+    from app.domain import demandes
+
+    brouillon = demandes.start_demande(OperationContext(actor=teacher), demandes.teleservice_by_code("TRAJ"), demande.structure)
+    client = client_of(app, "prof")
+    for waiting in (deposee, brouillon):
+        text = page_text(mode.assert_page(mode.get(client, f"/demandes/{waiting.id}")))
+        assert "Le fil de discussion avec La Région s'ouvrira quand la demande lui sera transmise" in text
+        assert "Envoyer le message" not in text
+        assert post(client, waiting, mode).status_code == 403
+        assert client.get(f"/demandes/{waiting.id}/fil-de-discussion").status_code == 404
+        for operation, actor in ((messages.post_message, teacher), (messages.post_as_agent, agent)):
+            with pytest.raises(DomainError):
+                operation(OperationContext(actor=actor), waiting, "Bonjour")
+    assert db.session.scalars(select(Message)).all() == [] and db.session.scalars(select(Thread)).all() == []
+    text = page_text(client.get(f"/demandes/{demande.id}").get_data(as_text=True))
+    assert "Aucun message pour l'instant." in text and "Envoyer le message" in text
+
+
+def test_the_domain_refuses_empty_and_too_long_messages(world):
+    app, demande, referent, teacher, agent = world
+    for body, expected in (("  \n ", "Saisissez votre message"), ("x" * 5001, "5 000 caractères")):
+        with pytest.raises(DomainError, match=expected) as raised:
+            messages.post_as_agent(OperationContext(actor=agent), demande, body)
+        assert raised.value.field == "message"
+    assert db.session.scalars(select(Message)).all() == [] and outbox("prof@exemple.fr", "Nouveau message") == []
+
+
+# The SQL rule agrees with the policy ---------------------------------------------
+
+
+def test_visible_demandes_clause_agrees_with_can_view_demande(world):
+    app, demande, referent, teacher, agent = world
+    from app.domain import demandes
+
+    lycee = demande.structure
+    colleague = make_account(identifiant="prof2", email="prof2@exemple.fr")
+    attach(colleague, lycee, role="membre")
+    other = make_structure(**{**ASSOCIATION, "siret": "21310555400017", "raison_sociale": "Autre association"})
+    stranger = make_account(identifiant="autre.ref", email="autre.ref@exemple.fr")
+    attach(stranger, other)
+    make_filed_demande(teacher, lycee, intitule="Déposée")
+    make_filed_demande(colleague, lycee, intitule="De la collègue")
+    make_filed_demande(referent, lycee, intitule="Du référent")
+    demandes.start_demande(OperationContext(actor=teacher), demandes.teleservice_by_code("TRAJ"), lycee)
+    detached = make_account(identifiant="parti", email="parti@exemple.fr")
+    membership = attach(detached, lycee, role="membre")
+    make_filed_demande(detached, lycee, intitule="D'un membre parti")
+    structure_domain.detach(SYSTEM, membership)
+    loner = make_account(identifiant="seul", email="seul@exemple.fr")
+    everything = db.session.scalars(select(Demande)).all()
+    assert len(everything) == 6
+    for account in (referent, teacher, colleague, stranger, detached, agent, loner):
+        expected = {d.id for d in everything if can_view_demande(account, d)}
+        assert set(db.session.scalars(select(Demande.id).where(visible_demandes_clause(account)))) == expected, account.identifiant
