@@ -38,7 +38,7 @@ class Required(DataRequired):
     """A required field, with its own French message (« Saisissez votre nom »)."""
 
     def __call__(self, form, field):
-        if field.data is None or field.data is False or (isinstance(field.data, str) and not field.data.strip()):
+        if field.data is None or field.data is False or field.data == [] or (isinstance(field.data, str) and not field.data.strip()):
             field.errors[:] = []
             raise StopValidation(self.message)
 

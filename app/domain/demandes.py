@@ -79,7 +79,7 @@ def save_step(ctx: OperationContext, demande: Demande, step: str, answers: dict,
     if the demande changed since, nothing is written and ``StaleDemande``
     says so (optimistic locking; the version column also catches a save
     that races this one)."""
-    reopened = demande.status == DemandeStatus.COMPLEMENTS_DEMANDES and step in (demande.reopened_steps or [])
+    reopened = demande.status == DemandeStatus.COMPLEMENTS_DEMANDES and step in (*(demande.reopened_steps or []), "recapitulatif")
     if demande.status not in EDITABLE_STATUSES and not reopened:
         raise DomainError("Cette demande n'est plus modifiable.")
     if expected_version != demande.version:

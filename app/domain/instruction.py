@@ -185,7 +185,7 @@ def add_internal_note(ctx: OperationContext, demande: Demande, body: str) -> Int
     _require_agent(ctx)
     if not body.strip():
         raise DomainError("Saisissez la note", field="body")
-    note = InternalNote(demande=demande, author_id=ctx.actor_id, body=body.strip()[:5000])
+    note = InternalNote(demande_id=demande.id, author_id=ctx.actor_id, body=body.strip()[:5000])
     db.session.add(note)
     record_event(ctx, "demande.note_interne", demande, structure=demande.structure)
     return note
