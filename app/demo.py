@@ -1,8 +1,9 @@
 """Demo data for the development portal (``flask demo load``), idempotent:
 the téléservices, agents, a lycée privé with its organisme de gestion, its référent
-(USAGER-OCCITANIE, as in the council's guide) and a teacher."""
+(USAGER-OCCITANIE, as in the council's guide), a teacher, and demandes in every status."""
 
 
+from app.demo_demandes import load_demo_demandes
 from app.domain import accounts, structures
 from app.domain.base import SYSTEM
 from app.extensions import db
@@ -102,4 +103,6 @@ def load_demo_data(password: str) -> list[str]:
         done.append(f"Structures créées : {lycee.raison_sociale}, {ogec.raison_sociale}")
     _attach(people["USAGER-OCCITANIE"], lycee, MembershipRole.REFERENT)
     _attach(people["PROF-DEMO"], lycee, MembershipRole.MEMBRE)
+    instructeur = accounts.find_by_identifiant("instructeur.region")
+    done += load_demo_demandes(people["PROF-DEMO"], people["USAGER-OCCITANIE"], instructeur, lycee)
     return done

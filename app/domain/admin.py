@@ -58,9 +58,9 @@ def _active_admin_ids() -> list[int]:
     return list(db.session.scalars(query))
 
 
-def _refuse_if_self(ctx: OperationContext, agent: Account, message: str, field: str | None = None) -> None:
+def _refuse_if_self(ctx: OperationContext, agent: Account, message: str) -> None:
     if ctx.actor_id == agent.id:
-        raise DomainError(message, field=field)
+        raise DomainError(message)
 
 
 def _refuse_if_last_admin(agent: Account, message: str, field: str | None = None) -> None:
@@ -124,7 +124,7 @@ def change_role(ctx: OperationContext, agent: Account, role: AgentRole) -> bool:
     role = AgentRole(role)
     if agent.agent_role == role:
         return False
-    _refuse_if_self(ctx, agent, "Vous ne pouvez pas changer votre propre rôle : demandez-le à un autre administrateur.", "role")
+    _refuse_if_self(ctx, agent, "Vous ne pouvez pas changer votre propre rôle : demandez-le à un autre administrateur.")
     if role != AgentRole.ADMIN:
         _refuse_if_last_admin(
             agent, "C'est le dernier administrateur actif : nommez d'abord un autre administrateur.", "role"

@@ -85,8 +85,7 @@ PAGES = [
 
 
 @pytest.fixture
-def people(admin_app, admin, tmp_path):
-    open_teleservices(tmp_path)
+def people(admin_app, admin):
     instructeur = make_agent("instructeur.region", AgentRole.INSTRUCTEUR)
     make_account(identifiant="usager", email="usager@exemple.fr")
     return {"agent": instructeur.id}
@@ -118,7 +117,8 @@ def test_only_admins_see_the_navigation_item_and_the_card(admin_app, people, adm
 
 
 @pytest.mark.parametrize(("method", "path"), [p for p in PAGES if p[0] == "GET"])
-def test_admin_pages_answer_both_ways(people, admin_client, mode, method, path):
+def test_admin_pages_answer_both_ways(people, admin_client, mode, method, path, tmp_path):
+    open_teleservices(tmp_path)
     mode.assert_page(mode.get(admin_client, path.format(**people)))
 
 
@@ -151,8 +151,8 @@ def test_create_an_agent_who_chooses_its_own_password(admin_app, admin_client, a
     assert "Le compte de Claire Martin est créé" in text and "c.martin@region.example" in text
     assert agent.agent_role == AgentRole.INSTRUCTEUR and agent.status == AccountStatus.ACTIVE
     assert agent.civilite == "madame" and agent.nom == "Martin" and agent.prenom == "Claire"
-    (event,) = _events("agent.created")
-    assert event.actor_id == admin.id and event.object_id == agent.id
+    (event,) = [e for e in _events("agent.created") if e.object_id == agent.id]
+    assert event.actor_id == admin.id
     assert "Compte d'agent créé" in text and "Région Agent" in text  # the history names the admin
 
     # Nobody knows the password: the agent chooses it from the emailed link.
@@ -217,7 +217,7 @@ def test_role_refusals(admin_client, admin, mode):
     body = html.unescape(mode.assert_invalid(mode.post(admin_client, f"/administration/agents/{agent.id}/role", {"role": "chef"})))
     assert "Choisissez le rôle de l'agent" in error_messages(body) and 'href="#role"' in body
     body = html.unescape(mode.assert_invalid(mode.post(admin_client, f"/administration/agents/{admin.id}/role", {"role": "instructeur"})))
-    assert any("Vous ne pouvez pas changer votre propre rôle" in m for m in error_messages(body))
+    assert "Vous ne pouvez pas changer votre propre rôle" in body
     db.session.refresh(admin)
     db.session.refresh(agent)
     assert admin.agent_role == AgentRole.ADMIN and agent.agent_role == AgentRole.INSTRUCTEUR

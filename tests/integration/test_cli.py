@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Account, Structure
+from app.models import Account, Demande, DemandeStatus, Structure
 from tests.support.accounts import PASSWORD
 
 
@@ -37,14 +37,19 @@ def test_create_agent_asks_the_password(app):
     assert result.exit_code == 0, result.output
 
 
-def test_demo_load_is_idempotent(app):
-    runner = app.test_cli_runner()
-    first = runner.invoke(args=["demo", "load"])
-    second = runner.invoke(args=["demo", "load"])
-    assert first.exit_code == 0 and second.exit_code == 0
-    assert "admin.region" in first.output and "admin.region" not in second.output
-    assert len(db.session.scalars(select(Account)).all()) == 4
-    lycee = db.session.scalar(select(Structure).where(Structure.famille == "lycee_prive"))
-    assert lycee.organisme_gestion.sigle == "OGEC"
-    roles = {m.account.identifiant: m.role for m in lycee.active_memberships}
-    assert roles == {"USAGER-OCCITANIE": "referent", "PROF-DEMO": "membre"}
+def test_demo_load_is_idempotent(make_app, tmp_path):
+    app = make_app(ATTACHMENTS_DIR=str(tmp_path / "pj"))
+    with app.app_context():
+        runner = app.test_cli_runner()
+        first = runner.invoke(args=["demo", "load"])
+        second = runner.invoke(args=["demo", "load"])
+        assert first.exit_code == 0 and second.exit_code == 0
+        assert "admin.region" in first.output and "admin.region" not in second.output
+        assert len(db.session.scalars(select(Account)).all()) == 4
+        lycee = db.session.scalar(select(Structure).where(Structure.famille == "lycee_prive"))
+        assert lycee.organisme_gestion.sigle == "OGEC"
+        roles = {m.account.identifiant: m.role for m in lycee.active_memberships}
+        assert roles == {"USAGER-OCCITANIE": "referent", "PROF-DEMO": "membre"}
+        statuses = set(db.session.scalars(select(Demande.status)))
+        assert statuses == {s.value for s in DemandeStatus}  # a demande in every status
+        assert "Demande de démonstration" not in second.output
