@@ -1,21 +1,27 @@
 """The back office's list of demandes (« Demandes »): filters, sorts and
 keyset pages, for the list page, its bulk actions and its exports.
 
-One query builds a page's rows, joining the téléservice, the structure, the
+One query reads a page's rows, joining the téléservice, the structure, the
 assigned agent and the author (no query per row); it selects columns, never
 the large JSON ones (answers, definitions). The count is a second query,
-without joins (every filter on another table is a sub-select).
+without joins (a filter on another table is a sub-select), answered from
+indexes alone.
 
 Pages are keyset pages: a page starts after (or ends before) the sort key of
 a row, carried by an opaque cursor, so a deep page costs what the first one
 does. Every sort ends with a unique column (the reference, or the id) and
 runs in one direction, so its key is compared as a row value,
-``(key, id) > (:key, :id)``, which both SQLite and PostgreSQL answer from an
-index (migration 0007_list_indexes adds the ones the sorts need). A key that
-may be missing (the amount asked, the structure of a particulier's demande)
-is handled as a second segment after the rows that have one (« missing
-last » in both directions, the same on both databases): the page that
-crosses from one segment to the next takes a second query.
+``(key, id) > (:key, :id)``, which SQLite and PostgreSQL both read from an
+index (migration 0007_list_indexes adds those the sorts and counts need). A
+key that may be missing (the amount asked, the structure of a particulier's
+demande) is a second segment after the rows that have one (« missing last »
+in both directions, the same on both databases): the page that reaches it
+takes one more query.
+
+Which index leads a page depends on how many rows the filters keep, which
+the count has just said: many, and the page is read along the sort's index
+(the filters only check the rows met, and 25 are soon found); few, and the
+filters' indexes lead, the rows found being sorted (see ``conditions``).
 
 Pure query code: no Flask request objects (the views parse the URL).
 """
@@ -31,7 +37,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterator
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, String, and_, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -39,6 +45,9 @@ from app.models import Account, AccountStatus, Demande, DemandeStatus, FamilleTi
 
 PARIS = ZoneInfo("Europe/Paris")
 PAGE_SIZE = 25
+# Up to this many rows kept by the filters, they lead the plan (the rows
+# found are then sorted); above, the sort's index does (see ``conditions``).
+FEW = 2000
 # The statuses of a demande that has left the applicant side.
 LISTED_STATUSES = (
     DemandeStatus.TRANSMISE,
@@ -133,17 +142,21 @@ class ListRow:
         return " ".join(p for p in (self.agent_prenom, self.agent_nom) if p)
 
 
-def rows_query() -> Select:
-    """Every listed column, joined in one statement (no filter, no order)."""
-    return (
+def rows_query(with_structure: bool = False) -> Select:
+    """Every listed column, joined in one statement (no filter, no order).
+    ``with_structure``: only the demandes of a structure, by an inner join
+    (which a planner may start from, e.g. to read structures in name order)."""
+    query = (
         select(*ROW_COLUMNS)
         .select_from(Demande)
         .join(TeleserviceVersion, TeleserviceVersion.id == Demande.teleservice_version_id)
         .join(Teleservice, Teleservice.id == TeleserviceVersion.teleservice_id)
-        .outerjoin(Structure, Structure.id == Demande.structure_id)
-        .outerjoin(Agent, Agent.id == Demande.assigned_agent_id)
-        .outerjoin(Author, Author.id == Demande.author_id)
     )
+    if with_structure:
+        query = query.join(Structure, Structure.id == Demande.structure_id)
+    else:
+        query = query.outerjoin(Structure, Structure.id == Demande.structure_id)
+    return query.outerjoin(Agent, Agent.id == Demande.assigned_agent_id).outerjoin(Author, Author.id == Demande.author_id)
 
 
 def _like_pattern(text: str) -> str:
@@ -162,48 +175,70 @@ def paris_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=PARIS)
 
 
-def search_condition(q: str) -> ColumnElement | None:
+def search_condition(q: str, column=lambda c: c) -> ColumnElement | None:
     """A reference or its beginning (« TRAJ-2026-0001 »), or part of a
-    raison sociale, or the beginning of a SIRET."""
+    raison sociale, or the beginning of a SIRET: the ids of the demandes
+    found each way (each through its index), so that the search can lead
+    the plan on both databases (an OR of the two would not)."""
     text = " ".join(q.split())
     if not text:
         return None
-    structures = select(Structure.id).where(Structure.raison_sociale_key.like(_like_pattern(text.casefold()), escape="\\"))
+    named = Structure.raison_sociale_key.like(_like_pattern(text.casefold()), escape="\\")
     digits = "".join(text.split())
     if digits.isdigit():
-        structures = select(Structure.id).where(
-            or_(Structure.raison_sociale_key.like(_like_pattern(text.casefold()), escape="\\"), _prefix_range(Structure.siret, digits))
-        )
-    return or_(_prefix_range(Demande.reference, text.upper()), Demande.structure_id.in_(structures))
+        named = or_(named, _prefix_range(Structure.siret, digits))
+    by_reference = select(Demande.id).where(_prefix_range(Demande.reference, text.upper()))
+    by_structure = select(Demande.id).where(Demande.structure_id.in_(select(Structure.id).where(named)))
+    return column(Demande.id).in_(union_all(by_reference, by_structure))
 
 
-def conditions(filters: Filters) -> list[ColumnElement]:
+def _unindexed(column):
+    """``column`` inside an expression that no index answers (``id + 0``,
+    ``status || ''``): the condition still filters, but cannot lead the plan."""
+    return column.concat("") if isinstance(column.type, String) else column + 0
+
+
+def conditions(filters: Filters, ordered: bool = False) -> list[ColumnElement]:
     """The WHERE clause of ``filters``, on ``demande`` alone (other tables
-    through sub-selects, so the count needs no join)."""
+    through sub-selects, so the count needs no join).
+
+    ``ordered``: the filters keep many rows, so the page is best read along
+    the sort's index, stopping after 25 rows kept. SQLite, whose planner
+    knows only average statistics (migration 0007), would still let an
+    index on a filter lead and sort every row it finds (all the demandes
+    « non attribuées »…): on SQLite the conditions on status, téléservice,
+    structure, famille, agent and the search are then written so that no
+    index answers them. PostgreSQL weighs the LIMIT with its own statistics
+    and gets the conditions as they are (an expression would only blur its
+    estimates). Dates stay free either way: a range is weighed well."""
+    column = _unindexed if ordered and db.session.get_bind().dialect.name == "sqlite" else (lambda c: c)
+    status, version, structure, agent = (
+        column(Demande.status), column(Demande.teleservice_version_id), column(Demande.structure_id), column(Demande.assigned_agent_id)
+    )
     where: list[ColumnElement] = []
     if filters.statut in LISTED_STATUSES:
-        where.append(Demande.status == filters.statut)
+        where.append(status == filters.statut)
     else:
-        where.append(Demande.status.in_([s.value for s in LISTED_STATUSES]))
+        where.append(status.in_([s.value for s in LISTED_STATUSES]))
     if filters.teleservice:
         versions = select(TeleserviceVersion.id).join(Teleservice).where(Teleservice.code == filters.teleservice)
-        where.append(Demande.teleservice_version_id.in_(versions))
+        where.append(version.in_(versions))
     if filters.structure_id is not None:
-        where.append(Demande.structure_id == filters.structure_id)
+        where.append(structure == filters.structure_id)
     if filters.famille:
-        of_famille = Demande.structure_id.in_(select(Structure.id).where(Structure.famille == filters.famille))
+        of_famille = structure.in_(select(Structure.id).where(Structure.famille == filters.famille))
         if filters.famille == FamilleTiers.PARTICULIER:
-            of_famille = or_(Demande.structure_id.is_(None), of_famille)
+            of_famille = or_(structure.is_(None), of_famille)
         where.append(of_famille)
     if filters.agent == UNASSIGNED:
-        where.append(Demande.assigned_agent_id.is_(None))
+        where.append(agent.is_(None))
     elif filters.agent is not None:
-        where.append(Demande.assigned_agent_id == filters.agent)
+        where.append(agent == filters.agent)
     if filters.du:
         where.append(Demande.transmitted_at >= paris_midnight(filters.du))
     if filters.au:
         where.append(Demande.transmitted_at < paris_midnight(filters.au + timedelta(days=1)))
-    if filters.q and (condition := search_condition(filters.q)) is not None:
+    if filters.q and (condition := search_condition(filters.q, column)) is not None:
         where.append(condition)
     return where
 
@@ -217,11 +252,14 @@ def count(filters: Filters) -> int:
 
 @dataclass(frozen=True)
 class Key:
-    """One column of a sort key: how to read it from a row and from a cursor."""
+    """One column of a sort key: how to read it from a row and from a cursor;
+    ``missing``: the column of ``demande`` that is NULL when the key is
+    missing (the key's own column by default)."""
 
     column: Any
     attribute: str
     decode: Callable[[Any], Any]
+    missing: Any = None
 
 
 def _decimal(value) -> Decimal:
@@ -233,7 +271,7 @@ REFERENCE = Key(Demande.reference, "reference", str)
 TRANSMITTED = Key(Demande.transmitted_at, "transmitted_at", datetime.fromisoformat)
 STATUS = Key(Demande.status, "status", str)
 MONTANT = Key(Demande.montant_demande, "montant_demande", _decimal)
-STRUCTURE = Key(Structure.raison_sociale_key, "raison_sociale_key", str)
+STRUCTURE = Key(Structure.raison_sociale_key, "raison_sociale_key", str, missing=Demande.structure_id)
 
 
 @dataclass(frozen=True)
@@ -241,6 +279,7 @@ class SortSpec:
     label: str
     keys: tuple[Key, ...]
     nullable: bool = False  # the first key may be missing: a second segment of rows
+    bounded: bool = True  # rows without the first key are left out (``key IS NOT NULL``: drafts, outside the list)
 
     def segments(self) -> list[tuple[Key, ...]]:
         """The keys of each segment, in list order; rows whose first key is
@@ -248,10 +287,14 @@ class SortSpec:
         return [self.keys, (ID,)] if self.nullable else [self.keys]
 
 
+# Every listed demande has a reference (given when filed) and a transmission
+# date (the list is of transmitted demandes); ``key IS NOT NULL`` only lets
+# the index skip the drafts. An amount or a structure may be missing: those
+# rows come last.
 SORTS = {
     "transmission": SortSpec("Date de transmission", (TRANSMITTED, ID)),
     "reference": SortSpec("Référence", (REFERENCE,)),  # unique: no tie to break
-    "statut": SortSpec("Statut", (STATUS, TRANSMITTED, ID)),
+    "statut": SortSpec("Statut", (STATUS, TRANSMITTED, ID), bounded=False),
     "montant": SortSpec("Montant demandé", (MONTANT, ID), nullable=True),
     "structure": SortSpec("Structure", (STRUCTURE, ID), nullable=True),
 }
@@ -320,35 +363,50 @@ class Cursor:
 
 
 def _compare(keys: tuple[Key, ...], values: tuple, greater: bool) -> ColumnElement:
-    """``(k1, k2…) > (v1, v2…)`` (or <), plus ``k1 >= v1`` so that a planner
-    which does not read row values into index ranges still starts at the
-    right place."""
+    """``(k1, k2…) > (v1, v2…)`` (or <): a range of the sort's index."""
     columns = [key.column for key in keys]
     bound = [literal(value, type_=key.column.type) for key, value in zip(keys, values, strict=True)]
     if len(columns) == 1:
         return columns[0] > bound[0] if greater else columns[0] < bound[0]
-    row = tuple_(*columns) > tuple_(*bound) if greater else tuple_(*columns) < tuple_(*bound)
-    first = columns[0] >= bound[0] if greater else columns[0] <= bound[0]
-    return and_(first, row)
+    return tuple_(*columns) > tuple_(*bound) if greater else tuple_(*columns) < tuple_(*bound)
 
 
-def _segment_query(base: Select, sort: Sort, segment: int, after: tuple | None, forward: bool, limit: int) -> Select:
+def _segment_query(where: list, sort: Sort, segment: int, after: tuple | None, forward: bool, limit: int | None) -> Select:
     """The rows of one segment, in list order when ``forward`` (else in
-    reverse), after (or before) the key ``after`` when given."""
+    reverse), after (or before) the key ``after`` when given.
+
+    With a ``limit`` (a page), the page's ids are chosen first, from
+    ``demande`` alone (and ``structure`` for its sort), then joined to the
+    rest: the planner has no join order to weigh while it walks the index,
+    so a poor estimate (PostgreSQL's, of a row comparison) cannot turn the
+    walk into a join and a sort of every row. Without (an export), one
+    statement read as it comes."""
     spec = sort.spec
     keys = spec.segments()[segment]
     ascending = (not sort.descending) == forward
-    query = base
-    if spec.nullable:
-        first = spec.keys[0].column
-        query = query.where(first.is_(None) if segment == 1 else first.is_not(None))
+    with_structure = spec.keys[0] is STRUCTURE and segment == 0
+    where = list(where)
+    first = spec.keys[0].column
+    if segment == 1:
+        # « Missing » through a function: an index on the key must not lead
+        # the few rows without one (it would read every draft first).
+        missing = spec.keys[0].missing if spec.keys[0].missing is not None else first
+        where.append(func.coalesce(missing, missing).is_(None))
+    elif spec.bounded:
+        where.append(first.is_not(None))
     if after is not None:
-        query = query.where(_compare(keys, after, greater=ascending))
+        where.append(_compare(keys, after, greater=ascending))
     order = [key.column.asc() if ascending else key.column.desc() for key in keys]
-    return query.order_by(*order).limit(limit)
+    if limit is None:
+        return rows_query(with_structure).where(*where).order_by(*order)
+    ids = select(Demande.id)
+    if with_structure:
+        ids = ids.join(Structure, Structure.id == Demande.structure_id)
+    chosen = ids.where(*where).order_by(*order).limit(limit).subquery("page")
+    return rows_query(with_structure).join(chosen, chosen.c.id == Demande.id).order_by(*order)
 
 
-def _fetch(base: Select, sort: Sort, cursor: Cursor | None, forward: bool, limit: int) -> list[ListRow]:
+def _fetch(where: list, sort: Sort, cursor: Cursor | None, forward: bool, limit: int) -> list[ListRow]:
     """Up to ``limit`` rows after (forward) or before the cursor, walking
     the segments in order; returned in the walking order."""
     segments = range(len(sort.spec.segments()))
@@ -359,7 +417,7 @@ def _fetch(base: Select, sort: Sort, cursor: Cursor | None, forward: bool, limit
     rows: list[ListRow] = []
     for segment in walk:
         after = cursor.values if cursor is not None and segment == cursor.segment else None
-        query = _segment_query(base, sort, segment, after, forward, limit - len(rows))
+        query = _segment_query(where, sort, segment, after, forward, limit - len(rows))
         rows.extend(ListRow(**row._mapping) for row in db.session.execute(query))
         if len(rows) >= limit:
             break
@@ -378,19 +436,19 @@ class Page:
 def page(filters: Filters, sort: Sort, after: str | None = None, before: str | None = None, size: int = PAGE_SIZE) -> Page:
     """The page after the cursor ``after`` (« Page suivante »), before
     ``before`` (« Page précédente »), or the first one."""
-    base = rows_query().where(*conditions(filters))
     total = count(filters)
+    where = conditions(filters, ordered=total > FEW)
     backward = Cursor.decode(before, sort)
     forward = Cursor.decode(after, sort) if backward is None else None
     if backward is not None:
-        rows = _fetch(base, sort, backward, forward=False, limit=size + 1)
+        rows = _fetch(where, sort, backward, forward=False, limit=size + 1)
         if len(rows) < size + 1:
             # Nothing (or not a whole page) before: that is the first page.
             return page(filters, sort, size=size)
         rows = list(reversed(rows[:size]))
         has_next, has_previous = True, True
     else:
-        rows = _fetch(base, sort, forward, forward=True, limit=size + 1)
+        rows = _fetch(where, sort, forward, forward=True, limit=size + 1)
         has_next, has_previous = len(rows) > size, forward is not None
         rows = rows[:size]
     result = Page(rows, total, first=not has_previous)
@@ -404,9 +462,9 @@ def page(filters: Filters, sort: Sort, after: str | None = None, before: str | N
 def iter_rows(filters: Filters, sort: Sort, batch: int = 1000) -> Iterator[ListRow]:
     """Every row of the filtered list, in list order, read from the database
     in batches (server-side cursor on PostgreSQL): memory stays flat."""
-    base = rows_query().where(*conditions(filters))
+    where = conditions(filters, ordered=True)
     for segment in range(len(sort.spec.segments())):
-        query = _segment_query(base, sort, segment, None, True, None).execution_options(yield_per=batch)
+        query = _segment_query(where, sort, segment, None, True, None).execution_options(yield_per=batch)
         for row in db.session.execute(query):
             yield ListRow(**row._mapping)
 

@@ -28,6 +28,7 @@ from app.domain.audit import record_event
 from app.domain.base import DomainError, OperationContext, operation
 from app.domain.outbox import queue_mail
 from app.extensions import db
+from app.instruction_list import LISTED_STATUSES
 from app.models import Account, AccountStatus, AgentRole, Demande, DemandeStatus, Teleservice, TeleserviceVersion
 from app.models.accounts import new_session_nonce
 from app.models.types import utcnow
@@ -177,8 +178,7 @@ def teleservice_state(teleservice: Teleservice, today: date) -> str:
     return "ouvert"
 
 
-# What an agent may edit, and how each key of a definition reads in the history.
-EDITABLE = ("ouverture", "cloture", "description", "preambule")
+# How each key of a definition reads in the versions' history.
 DEFINITION_LABELS = {
     "ouverture": "date d'ouverture",
     "cloture": "date de clôture",
@@ -246,15 +246,9 @@ def version_changes(versions: list[TeleserviceVersion]) -> dict[int, list[str]]:
 
 # --- Dashboard -----------------------------------------------------------------------
 
-# The statuses agents see: from the transmission to the Région on.
-DASHBOARD_STATUSES = (
-    DemandeStatus.TRANSMISE,
-    DemandeStatus.EN_INSTRUCTION,
-    DemandeStatus.COMPLEMENTS_DEMANDES,
-    DemandeStatus.ACCEPTEE,
-    DemandeStatus.REFUSEE,
-    DemandeStatus.CLASSEE_SANS_SUITE,
-)
+# The statuses agents see, those of the back office's list: from the
+# transmission to the Région on.
+DASHBOARD_STATUSES = LISTED_STATUSES
 WAITING_STATUSES = (DemandeStatus.TRANSMISE, DemandeStatus.EN_INSTRUCTION, DemandeStatus.COMPLEMENTS_DEMANDES)
 
 

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app import attachments
@@ -26,6 +25,7 @@ from app.domain.base import DomainError, OperationContext, operation
 from app.domain.outbox import queue_mail
 from app.extensions import db
 from app.models import Attachment, Demande, Message, Side, Thread, ThreadRead
+from app.models.types import utcnow
 from app.pagination import Page
 from app.policy import can_access_back_office, can_view_demande, can_write_in_thread, is_usager, visible_demandes_clause
 from app.urls import external_url
@@ -49,17 +49,24 @@ def council_email() -> str:
 # Posting ------------------------------------------------------------------
 
 
+def _insert_once(model, unique: list[str], **values) -> None:
+    """INSERT the row unless one with the same ``unique`` columns exists
+    (made concurrently): ``ON CONFLICT DO NOTHING``, in the caller's
+    transaction — no savepoint, which pysqlite would commit on its own."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=unique))
+
+
 def _thread_for(demande: Demande) -> Thread:
     """The demande's thread, made with its first message (one per demande,
     even when two first messages race)."""
     thread = thread_of(demande)
-    if thread is not None:
-        return thread
-    try:
-        with db.session.begin_nested():
-            thread = Thread(demande_id=demande.id)
-            db.session.add(thread)
-    except IntegrityError:  # created concurrently
+    if thread is None:
+        _insert_once(Thread, ["demande_id"], demande_id=demande.id, created_at=utcnow())
         thread = thread_of(demande)
     return thread
 
@@ -203,17 +210,12 @@ def mark_read(account, thread: Thread) -> None:
     """Every message of ``thread`` counts as seen by ``account`` (never
     moves backwards; two tabs at once make one row). Commits."""
     newest = db.session.scalar(select(func.max(Message.id)).where(Message.thread_id == thread.id)) or 0
-    read = db.session.scalar(select(ThreadRead).where(ThreadRead.thread_id == thread.id, ThreadRead.account_id == account.id))
-    if read is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(ThreadRead(thread_id=thread.id, account_id=account.id, last_read_message_id=newest))
-        except IntegrityError:  # the other tab made it
-            read = db.session.scalar(
-                select(ThreadRead).where(ThreadRead.thread_id == thread.id, ThreadRead.account_id == account.id)
-            )
-    if read is not None and read.last_read_message_id < newest:
-        read.last_read_message_id = newest
+    _insert_once(ThreadRead, ["thread_id", "account_id"], thread_id=thread.id, account_id=account.id, last_read_message_id=newest)
+    db.session.execute(
+        update(ThreadRead)
+        .where(ThreadRead.thread_id == thread.id, ThreadRead.account_id == account.id, ThreadRead.last_read_message_id < newest)
+        .values(last_read_message_id=newest)
+    )
     db.session.commit()
 
 

@@ -1,11 +1,8 @@
 """Administration pages, for agents with role admin only (``can_administer``):
 the dashboard, the agents, the téléservices."""
 
-from urllib.parse import urlencode
-
 from flask import abort, current_app, flash, render_template, request, url_for
 from sqlalchemy import func, select
-from werkzeug.routing import BuildError
 
 from app.blueprints.admin import bp
 from app.blueprints.admin.forms import AgentForm, DashboardForm, RoleForm, TeleserviceForm
@@ -30,22 +27,9 @@ def admin_helpers():
 # --- Dashboard -----------------------------------------------------------------------
 
 
-def _url(endpoint: str, path: str, **values) -> str:
-    """``url_for(endpoint)``, or ``path`` with the values as query string
-    while that back-office page does not exist."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return path + ("?" + urlencode(values) if values else "")
-
-
 def demandes_list_url(**filters) -> str:
-    """The back office's demandes list, filtered (statut, teleservice)."""
-    return _url("instruction.demandes", "/instruction/demandes", **{k: v for k, v in filters.items() if v})
-
-
-def demande_url(demande: Demande) -> str:
-    return _url("instruction.demande", f"/instruction/demandes/{demande.id}", demande_id=demande.id)
+    """The back office's demandes list with these filters (statut, teleservice code)."""
+    return url_for("instruction.demandes", **{k: v for k, v in filters.items() if v})
 
 
 @bp.route("")
@@ -59,7 +43,6 @@ def dashboard():
         "statuses": admin.DASHBOARD_STATUSES,
         "waiting_statuses": admin.WAITING_STATUSES,
         "list_url": demandes_list_url,
-        "demande_url": demande_url,
     }
     return render_template("admin/dashboard.html", **context), 422 if form.errors else 200
 
@@ -180,28 +163,32 @@ def agent_disable(agent_id):
     )
 
 
+def _agent_action(agent_id: int, apply, success):
+    """A button of the agent's page: the domain operation, then back to the
+    page with ``success(agent)`` — or the refusal on the page (422)."""
+    agent = _agent_or_404(agent_id)
+    try:
+        apply(operation_context(), agent)
+    except DomainError as error:
+        return _agent_page(agent, error=error.message)
+    flash(success(agent), "success")
+    return redirect_to(url_for("admin.agent", agent_id=agent.id))
+
+
 @bp.route("/agents/<int:agent_id>/reactiver", methods=["POST"])
 @permission_required(can_administer)
 def agent_enable(agent_id):
-    agent = _agent_or_404(agent_id)
-    try:
-        admin.enable_agent(operation_context(), agent)
-    except DomainError as error:
-        return _agent_page(agent, error=error.message)
-    flash(f"Le compte de {agent.display_name} est réactivé : il peut de nouveau se connecter.", "success")
-    return redirect_to(url_for("admin.agent", agent_id=agent.id))
+    return _agent_action(
+        agent_id, admin.enable_agent, lambda a: f"Le compte de {a.display_name} est réactivé : il peut de nouveau se connecter."
+    )
 
 
 @bp.route("/agents/<int:agent_id>/lien-mot-de-passe", methods=["POST"])
 @permission_required(can_administer)
 def agent_password_link(agent_id):
-    agent = _agent_or_404(agent_id)
-    try:
-        admin.send_password_link(operation_context(), agent)
-    except DomainError as error:
-        return _agent_page(agent, error=error.message)
-    flash(f"Un lien pour choisir un nouveau mot de passe a été envoyé à {agent.email}.", "success")
-    return redirect_to(url_for("admin.agent", agent_id=agent.id))
+    return _agent_action(
+        agent_id, admin.send_password_link, lambda a: f"Un lien pour choisir un nouveau mot de passe a été envoyé à {a.email}."
+    )
 
 
 # --- Téléservices --------------------------------------------------------------------
