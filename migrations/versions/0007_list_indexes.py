@@ -69,6 +69,7 @@ def upgrade():
         for tbl, idx, stat in TYPICAL_STATISTICS:
             if tbl == table:
                 bind.exec_driver_sql("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", (tbl, idx, stat))
+    bind.exec_driver_sql("ANALYZE sqlite_schema")  # this connection reads them again (others do when they open)
 
 
 def downgrade():

@@ -11,36 +11,24 @@ from playwright.sync_api import expect
 
 from tests.support.accounts import PASSWORD, make_account, make_agent
 from tests.support.backoffice_list import add_demande, association
-from tests.support.browser import LiveServer
-from tests.support.smtp import free_port
 from tests.support.structures import attach
-from tests.support.wizard import make_filed_demande, open_teleservices
+from tests.support.wizard import open_teleservices
 
 
 @pytest.fixture
-def list_server(make_app, smtp_server, tmp_path):
-    port = free_port()
-    app = make_app(
-        PUBLIC_URL=f"http://127.0.0.1:{port}",
-        WTF_CSRF_ENABLED=True,
-        ATTACHMENTS_DIR=str(tmp_path / "pj"),
-        **smtp_server.app_config(),
-    )
-    with app.app_context():
+def references(live_server, tmp_path):
+    """A transmitted demande (of an author attached to its structure, who
+    gets the emails) and an accepted one."""
+    with live_server.app.app_context():
         open_teleservices(tmp_path)
         make_agent("agent.region")
         asso = association()
         author = make_account(identifiant="auteur", email="auteur@exemple.fr", nom="Martin", prenom="Aïcha")
         attach(author, asso)
-        filed = make_filed_demande(author, asso, code="SPRO", intitule="Les métiers de la mer")
+        filed = add_demande(asso, code="SPRO", author=author, intitule="Les métiers de la mer", transmitted_at=datetime.now(UTC))
         other = add_demande(asso, code="PVILLE", status="acceptee", intitule="Fête du quartier",
                             transmitted_at=datetime(2026, 9, 1, 8, tzinfo=UTC))
-        references = {"filed": filed.reference, "other": other.reference}
-    server = LiveServer(app, port)
-    server.start()
-    server.references = references
-    yield server
-    server.stop()
+        return {"filed": filed.reference, "other": other.reference}
 
 
 def _navigate(page, click):
@@ -48,9 +36,9 @@ def _navigate(page, click):
         click()
 
 
-def test_agent_filters_the_list_and_passes_a_demande_en_instruction(page, a11y, list_server, smtp_server, js_enabled):
-    filed, other = list_server.references["filed"], list_server.references["other"]
-    page.goto(list_server.url + "/connexion/acteurs-publics")
+def test_agent_filters_the_list_and_passes_a_demande_en_instruction(page, a11y, live_server, references, smtp_server, js_enabled):
+    filed, other = references["filed"], references["other"]
+    page.goto(live_server.url + "/connexion/acteurs-publics")
     page.get_by_label("Identifiant", exact=True).fill("agent.region")
     page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     _navigate(page, lambda: page.get_by_role("button", name="Se connecter").click())

@@ -133,11 +133,13 @@ def _plan(form: BulkActionForm) -> BulkPlan:
     return plan
 
 
-def _bulk_form_submitted() -> tuple[BulkActionForm, list[Account]]:
-    agents = instruction_list.agents(active_only=True)
-    form = BulkActionForm()
-    form.set_agents(agents)
-    return form, agents
+def _submitted_plan():
+    """The posted bulk form and what it would do; or, when the form is
+    wrong, the list it came from with the errors (422)."""
+    form = _bulk_form(instruction_list.agents(active_only=True))
+    if not form.validate_on_submit():
+        return form, None, _list_page(list_args(form.retour.data), bulk=form)
+    return form, _plan(form), None
 
 
 def _back_to_list(form: BulkActionForm):
@@ -150,10 +152,9 @@ def _back_to_list(form: BulkActionForm):
 @permission_required(can_access_back_office)
 def demandes_bulk():
     """The confirmation: how many demandes the action touches, which it skips."""
-    form, _ = _bulk_form_submitted()
-    if not form.validate_on_submit():
-        return _list_page(list_args(form.retour.data), bulk=form)
-    plan = _plan(form)
+    form, plan, invalid = _submitted_plan()
+    if invalid:
+        return invalid
     return render_template("instruction/demandes_bulk_confirm.html", form=form, plan=plan, back_url=_back_to_list(form))
 
 
@@ -161,10 +162,9 @@ def demandes_bulk():
 @permission_required(can_access_back_office)
 def demandes_bulk_apply():
     """Apply the confirmed action, one operation (one transaction) per demande."""
-    form, _ = _bulk_form_submitted()
-    if not form.validate_on_submit():
-        return _list_page(list_args(form.retour.data), bulk=form)
-    plan = _plan(form)
+    form, plan, invalid = _submitted_plan()
+    if invalid:
+        return invalid
     ctx = operation_context()
     done, refused = [], list(plan.skipped)
     for demande in plan.touched:
