@@ -343,10 +343,11 @@ class Cursor:
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
             name, descending, segment, values = json.loads(raw)
-            if name != sort.name or bool(descending) != sort.descending:
+            segments = sort.spec.segments()
+            if name != sort.name or bool(descending) != sort.descending or segment not in range(len(segments)):
                 return None
-            keys = sort.spec.segments()[segment]
-            if segment < 0 or len(values) != len(keys) or any(v is None for v in values):
+            keys = segments[segment]
+            if len(values) != len(keys) or any(v is None for v in values):
                 return None
             decoded = tuple(key.decode(value) for key, value in zip(keys, values, strict=True))
             if any(isinstance(v, datetime) and v.tzinfo is None for v in decoded):
@@ -363,12 +364,17 @@ class Cursor:
 
 
 def _compare(keys: tuple[Key, ...], values: tuple, greater: bool) -> ColumnElement:
-    """``(k1, k2…) > (v1, v2…)`` (or <): a range of the sort's index."""
+    """``(k1, k2…) > (v1, v2…)`` (or <): a range of the sort's index. When
+    the key spans two tables (the structure's name, then the demande's id),
+    ``k1 >= v1`` too: the range of the structures' index to start from."""
     columns = [key.column for key in keys]
     bound = [literal(value, type_=key.column.type) for key, value in zip(keys, values, strict=True)]
     if len(columns) == 1:
         return columns[0] > bound[0] if greater else columns[0] < bound[0]
-    return tuple_(*columns) > tuple_(*bound) if greater else tuple_(*columns) < tuple_(*bound)
+    row = tuple_(*columns) > tuple_(*bound) if greater else tuple_(*columns) < tuple_(*bound)
+    if columns[0].table is Demande.__table__:
+        return row
+    return and_(columns[0] >= bound[0] if greater else columns[0] <= bound[0], row)
 
 
 def _segment_query(where: list, sort: Sort, segment: int, after: tuple | None, forward: bool, limit: int | None) -> Select:
@@ -462,7 +468,7 @@ def page(filters: Filters, sort: Sort, after: str | None = None, before: str | N
 def iter_rows(filters: Filters, sort: Sort, batch: int = 1000) -> Iterator[ListRow]:
     """Every row of the filtered list, in list order, read from the database
     in batches (server-side cursor on PostgreSQL): memory stays flat."""
-    where = conditions(filters, ordered=True)
+    where = conditions(filters, ordered=count(filters) > FEW)
     for segment in range(len(sort.spec.segments())):
         query = _segment_query(where, sort, segment, None, True, None).execution_options(yield_per=batch)
         for row in db.session.execute(query):
@@ -478,12 +484,12 @@ def teleservice_titles() -> dict[str, str]:
         TeleserviceVersion.teleservice_id
     ).subquery()
     query = (
-        select(Teleservice.code, TeleserviceVersion.definition_json)
+        select(Teleservice.code, TeleserviceVersion.definition_json["titre"].as_string())
         .join(TeleserviceVersion, TeleserviceVersion.teleservice_id == Teleservice.id)
         .join(newest, and_(newest.c.teleservice_id == Teleservice.id, newest.c.number == TeleserviceVersion.number))
         .order_by(Teleservice.code)
     )
-    return {code: (definition or {}).get("titre") or code for code, definition in db.session.execute(query)}
+    return {code: title or code for code, title in db.session.execute(query)}
 
 
 def agents(active_only: bool = False) -> list[Account]:
