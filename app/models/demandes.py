@@ -53,6 +53,10 @@ class Demande(db.Model):
         # The back office's list: by status and transmission date (keyset pagination).
         Index("ix_demande_status_transmitted", "status", "transmitted_at", "id"),
         Index("ix_demande_transmitted", "transmitted_at", "id"),
+        # Filters and sorts of the back-office list (migration 0007).
+        Index("ix_demande_agent_status", "assigned_agent_id", "status", "transmitted_at"),
+        Index("ix_demande_teleservice_status", "teleservice_version_id", "status", "transmitted_at"),
+        Index("ix_demande_montant", "montant_demande", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
