@@ -225,6 +225,50 @@ def test_role_refusals(admin_client, admin, mode):
     assert _events("agent.role_changed") == []
 
 
+def test_disable_an_agent_keeps_its_history_and_demandes(admin_app, admin_client, admin, mode, tmp_path):
+    open_teleservices(tmp_path)
+    agent = make_agent("instructeur.region", AgentRole.INSTRUCTEUR)
+    lycee = make_structure()
+    referent = make_account(identifiant="ref", email="ref@exemple.fr")
+    attach(referent, lycee)
+    demande = make_filed_demande(referent, lycee)
+    db.session.execute(update(Demande).where(Demande.id == demande.id).values(assigned_agent_id=agent.id))
+    db.session.commit()
+    agent_session = admin_app.test_client()
+    login(agent_session, "instructeur.region")  # the agent is working when it is disabled
+    assert agent_session.get("/instruction/").status_code == 200
+
+    text = page_text(html.unescape(mode.assert_page(mode.get(admin_client, f"/administration/agents/{agent.id}/desactiver"))))
+    assert "Désactiver le compte de Région Agent ?" in text
+    response = mode.post(admin_client, f"/administration/agents/{agent.id}/desactiver")
+    text = _follow(mode, admin_client, response, f"/administration/agents/{agent.id}")
+    assert "Le compte de Région Agent est désactivé" in text and "Désactivé" in text
+    assert "Compte désactivé" in text and "Demandes attribuées 1" in text
+    assert f'href="/instruction/demandes?agent={agent.id}"' in admin_client.get(f"/administration/agents/{agent.id}").get_data(as_text=True)
+    assert "Connexion" in text  # its own actions stay listed
+    db.session.refresh(agent)
+    assert agent.status == AccountStatus.DISABLED and agent.agent_role == AgentRole.INSTRUCTEUR
+    (event,) = _events("agent.disabled")
+    assert event.actor_id == admin.id and event.object_id == agent.id
+    assert db.session.scalar(select(Demande.assigned_agent_id).where(Demande.id == demande.id)) == agent.id
+    assert [e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.actor_id == agent.id))] == ["account.logged_in"]
+
+    # Its open session ends, and it cannot log in again: the login page's generic message.
+    assert agent_session.get("/instruction/").status_code == 302
+    response = mode.post(admin_app.test_client(), "/connexion", {"identifiant": "instructeur.region", "password": PASSWORD})
+    assert "Identifiant ou mot de passe incorrect" in html.unescape(mode.assert_invalid(response))
+    # Nor obtain a password link.
+    body = html.unescape(mode.assert_page(mode.post(admin_client, f"/administration/agents/{agent.id}/lien-mot-de-passe"), status=422))
+    assert "Ce compte est désactivé" in body and outbox(agent.email) == []
+
+    # Re-enabled, it logs in again.
+    response = mode.post(admin_client, f"/administration/agents/{agent.id}/reactiver")
+    assert "Le compte de Région Agent est réactivé" in _follow(mode, admin_client, response, f"/administration/agents/{agent.id}")
+    db.session.refresh(agent)
+    assert agent.status == AccountStatus.ACTIVE and len(_events("agent.enabled")) == 1
+    login(admin_app.test_client(), "instructeur.region")
+
+
 def test_an_admin_cannot_disable_itself(admin_client, admin, mode):
     body = html.unescape(mode.assert_page(mode.post(admin_client, f"/administration/agents/{admin.id}/desactiver"), status=422))
     assert "Vous ne pouvez pas désactiver votre propre compte" in body and "<title>Erreur : " in body
