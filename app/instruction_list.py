@@ -37,11 +37,31 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterator
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, String, and_, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.models import Account, AccountStatus, Demande, DemandeStatus, FamilleTiers, Structure, Teleservice, TeleserviceVersion
+from app.models import (
+    Account,
+    AccountStatus,
+    Demande,
+    DemandeStatus,
+    FamilleTiers,
+    Structure,
+    Teleservice,
+    TeleserviceVersion,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 PAGE_SIZE = 25

@@ -10,8 +10,8 @@ from flask import Flask, has_request_context
 from app import policy
 from app.attachments import format_size
 from app.domain.audit import action_label
-from app.field_values import format_amount
 from app.espaces import ESPACES
+from app.field_values import format_amount
 from app.organisations import describe_snapshot
 from app.web import is_htmx, layout_template
 

@@ -48,7 +48,15 @@ from app.domain import accounts  # noqa: E402
 from app.domain.base import SYSTEM  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.instruction_list import Cursor, Filters, Sort  # noqa: E402
-from app.models import Account, AgentRole, Demande, DemandeStatus, Structure, Teleservice, TeleserviceVersion  # noqa: E402
+from app.models import (  # noqa: E402
+    Account,
+    AgentRole,
+    Demande,
+    DemandeStatus,
+    Structure,
+    Teleservice,
+    TeleserviceVersion,
+)
 from app.security.passwords import hash_password  # noqa: E402
 from app.teleservices.loader import DEFINITIONS_DIR, load_definitions  # noqa: E402
 
@@ -416,6 +424,8 @@ def main(argv=None) -> int:
             client = app.test_client()
             response = client.post("/connexion", data={"identifiant": "bench.agent", "password": PASSWORD})
             assert response.status_code == 303, response.status_code
+            # One untimed page first: a running server has compiled its templates already.
+            assert client.get("/instruction/demandes").status_code == 200
             lines = run_shapes(app, client, args.runs, info)
             print()
             print(f"{args.runs} passages par forme ; durées en ms ; « requêtes » : requêtes SQL pour la page.")

@@ -29,7 +29,15 @@ from app.domain.base import DomainError, OperationContext, operation
 from app.domain.outbox import queue_mail
 from app.extensions import db
 from app.instruction_list import LISTED_STATUSES
-from app.models import Account, AccountStatus, AgentRole, Demande, DemandeStatus, Teleservice, TeleserviceVersion
+from app.models import (
+    Account,
+    AccountStatus,
+    AgentRole,
+    Demande,
+    DemandeStatus,
+    Teleservice,
+    TeleserviceVersion,
+)
 from app.models.accounts import new_session_nonce
 from app.models.types import utcnow
 from app.security.tokens import TokenPurpose, make_token

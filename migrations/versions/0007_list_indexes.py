@@ -22,7 +22,6 @@ demandes, 5 000 structures), as SQLite's documentation suggests for stable
 plans. A later ``ANALYZE`` replaces them with the real ones.
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.

@@ -15,7 +15,11 @@ from app.models import AgentRole
 from tests.support.accounts import PASSWORD, make_account, make_agent
 from tests.support.smtp import SmtpServer
 from tests.support.structures import attach
-from tests.support.wizard import lycee_with_people, make_filed_demande, open_teleservices
+from tests.support.wizard import (
+    lycee_with_people,
+    make_filed_demande,
+    open_teleservices,
+)
 
 NEW_PASSWORD = "Instruction-2026!"
 

@@ -12,7 +12,12 @@ from app.models import AgentRole
 from tests.support.accounts import PASSWORD, make_agent
 from tests.support.browser import LiveServer
 from tests.support.smtp import SmtpServer, free_port
-from tests.support.wizard import PDF, lycee_with_people, make_filed_demande, open_teleservices
+from tests.support.wizard import (
+    PDF,
+    lycee_with_people,
+    make_filed_demande,
+    open_teleservices,
+)
 
 
 @pytest.fixture
@@ -78,7 +83,24 @@ def test_instruction_journey(page, open_page, a11y, instruction_server, smtp_ser
     _submit(agent, "Passer en instruction")
     expect(agent.get_by_text("La demande est en instruction")).to_be_visible()
 
+    # The fil de discussion with the applicant, from the back office.
+    agent.get_by_label("Votre message *").fill("Bonjour, nous étudions votre projet.\nÀ bientôt.")
+    if js_enabled:  # htmx swaps the thread in place and focuses the new message
+        agent.locator("#fil-de-discussion").get_by_role("button", name="Envoyer le message").click()
+        expect(agent.locator("#fil-de-discussion article").first).to_be_focused()
+    else:
+        _submit(agent, "Envoyer le message")
+        expect(agent.get_by_text("Votre message est envoyé. Le demandeur en est informé par courriel.")).to_be_visible()
+    expect(agent.locator("#fil-de-discussion")).to_contain_text("Bonjour, nous étudions votre projet.")
+    a11y("demande (agent), message envoyé")
+    agent.get_by_role("link", name=f"Voir le fil de discussion de la demande {reference}").click()
+    expect(agent.get_by_role("heading", level=1)).to_have_text(f"Fil de discussion de la demande {reference}")
+    a11y("fil de discussion (agent)")
+    agent.get_by_role("link", name=f"Retour à la demande {reference}").click()
+    smtp_server.wait_for("prof@exemple.fr", "Nouveau message")
+
     agent.get_by_role("link", name="Demander des compléments").click()
+    expect(agent.get_by_role("heading", level=1)).to_contain_text("compléments")
     a11y("demander des compléments")
     agent.get_by_label("Compléments attendus *").fill("Joignez un second devis pour le transport.")
     agent.get_by_label("Votre dossier").check()
@@ -91,6 +113,7 @@ def test_instruction_journey(page, open_page, a11y, instruction_server, smtp_ser
     applicant.goto(server.url + "/demandes")
     applicant.get_by_role("link", name=re.compile(reference)).first.click()
     expect(applicant.locator("#main-content")).to_contain_text("Joignez un second devis pour le transport.")
+    expect(applicant.locator("#fil-de-discussion")).to_contain_text("Bonjour, nous étudions votre projet.")
     a11y("demande en compléments (demandeur)", applicant)
     applicant.get_by_role("link", name="Compléter la demande").click()
     expect(applicant.get_by_role("heading", level=1)).to_have_text("Étape 5 sur 6 : Votre dossier")

@@ -20,7 +20,12 @@ from app.models import Account, Demande
 from tests.support.accounts import PASSWORD, make_agent
 from tests.support.browser import LiveServer
 from tests.support.smtp import SmtpServer, free_port
-from tests.support.wizard import PDF, lycee_with_people, make_filed_demande, open_teleservices
+from tests.support.wizard import (
+    PDF,
+    lycee_with_people,
+    make_filed_demande,
+    open_teleservices,
+)
 
 COUNCIL = "instruction@region.example"
 

@@ -12,7 +12,12 @@ from playwright.sync_api import expect
 from tests.support.accounts import PASSWORD
 from tests.support.browser import LiveServer
 from tests.support.smtp import SmtpServer, free_port
-from tests.support.wizard import PDF, lycee_with_people, make_filed_demande, open_teleservices
+from tests.support.wizard import (
+    PDF,
+    lycee_with_people,
+    make_filed_demande,
+    open_teleservices,
+)
 
 
 @pytest.fixture

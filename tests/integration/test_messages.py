@@ -15,14 +15,28 @@ from app.domain import messages
 from app.domain import structures as structure_domain
 from app.domain.base import SYSTEM, DomainError, OperationContext
 from app.extensions import db
-from app.models import AuditEvent, Demande, DemandeStatus, Membership, Message, Side, Thread, ThreadRead
+from app.models import (
+    AuditEvent,
+    Demande,
+    DemandeStatus,
+    Membership,
+    Message,
+    Side,
+    Thread,
+    ThreadRead,
+)
 from app.models.types import utcnow
 from app.policy import can_view_demande, visible_demandes_clause
 from tests.conftest import link_in, outbox
 from tests.support.accounts import login, make_account, make_agent
 from tests.support.structures import ASSOCIATION, attach, make_structure
 from tests.support.web import error_messages, page_text
-from tests.support.wizard import PDF, lycee_with_people, make_filed_demande, open_teleservices
+from tests.support.wizard import (
+    PDF,
+    lycee_with_people,
+    make_filed_demande,
+    open_teleservices,
+)
 
 COUNCIL = "instruction@region.example"
 NEW_TAG = '<strong class="govuk-tag">Nouveau</strong>'
@@ -67,12 +81,13 @@ def referent_client(world):
     return client_of(world[0], "ref")
 
 
-def post(client, demande, mode=None, message=SECRET, depuis="demande", file=None):
+def post(client, demande, mode=None, message=SECRET, depuis="demande", file=None, side=""):
+    """« Envoyer le message » from the applicant side (``side="/instruction"``: from the back office)."""
     data = {"message": message, "depuis": depuis}
     if file is not None:
         data["piece_jointe"] = (io.BytesIO(file[0]), file[1])
     headers = mode.headers if mode else {}
-    return client.post(f"/demandes/{demande.id}/messages", data=data, headers=headers, content_type="multipart/form-data")
+    return client.post(f"{side}/demandes/{demande.id}/messages", data=data, headers=headers, content_type="multipart/form-data")
 
 
 def agent_says(demande, agent, body="Merci de préciser le nombre d'élèves."):
@@ -361,6 +376,79 @@ def test_a_failed_operation_forgets_the_stored_file(world, teacher_client, monke
     assert db.session.scalars(select(Message)).all() == [] and db.session.scalars(select(Thread)).all() == []
     assert [a.slot for a in db.session.get(Demande, demande.id).attachments] == ["devis"]
     assert stored_files(app) == before
+
+
+# The council's side, in the back office ------------------------------------------
+
+
+def agent_post(client, demande, mode=None, **fields):
+    return post(client, demande, mode, side="/instruction", **fields)
+
+
+def test_an_agent_writes_from_the_back_office_and_the_applicant_side_is_told(world, mode):
+    app, demande, referent, teacher, agent = world
+    client = client_of(app, agent.identifiant)
+    page = mode.assert_page(mode.get(client, f"/instruction/demandes/{demande.id}"))
+    assert 'id="fil-de-discussion"' in page and f'action="/instruction/demandes/{demande.id}/messages"' in page
+    assert "Aucun message pour l'instant. Écrivez au demandeur" in page_text(page)
+    response = agent_post(client, demande, mode, file=(PDF, "liste des justificatifs.pdf"))
+    (message,) = db.session.scalars(select(Message)).all()
+    if mode.htmx:
+        body = mode.assert_page(response)
+        assert f"<title>{demande.reference} – {demande.definition.titre} – Instruction – " in body
+        assert re.search(rf'id="message-{message.id}"[^>]*tabindex="-1" autofocus', body)
+    else:
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith(f"/instruction/demandes/{demande.id}#fil-de-discussion")
+        body = client.get(f"/instruction/demandes/{demande.id}").get_data(as_text=True)
+        assert "Votre message est envoyé. Le demandeur en est informé par courriel." in page_text(body)
+    assert message.side == Side.COUNCIL and message.author_id == agent.id and message.body == SECRET
+    attachment = message.attachment
+    assert f'href="/instruction/demandes/{demande.id}/documents/{attachment.id}"' in body
+    assert re.search(r"Vous \d\d/\d\d/\d{4} à \d\d h \d\d " + SECRET, page_text(body))
+    for email in ("prof@exemple.fr", "ref@exemple.fr"):
+        (mail,) = outbox(email, "Nouveau message")
+        assert link_in(mail.body_text, f"/demandes/{demande.id}")
+        assert "car du 12 mars" not in mail.body_text and "justificatifs" not in mail.body_text
+    applicant_page = client_of(app, "prof").get(f"/demandes/{demande.id}").get_data(as_text=True)
+    assert re.search(r"La Région Nouveau \d\d/\d\d/\d{4} à \d\d h \d\d " + SECRET, page_text(applicant_page))
+    assert f'href="/demandes/{demande.id}/documents/{attachment.id}"' in applicant_page
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "message.council")).actor_id == agent.id
+
+
+def test_agents_see_who_wrote_and_the_thread_page_marks_it_read(world, teacher_client, mode):
+    app, demande, referent, teacher, agent = world
+    colleague = make_agent("collegue.region")
+    post(teacher_client, demande, message="Question de l'enseignante.")
+    agent_says(demande, colleague, "Réponse d'une collègue.")
+    client = client_of(app, agent.identifiant)
+    text = page_text(mode.assert_page(mode.get(client, f"/instruction/demandes/{demande.id}")))
+    assert "2 nouveaux messages" in text
+    assert re.search(r"Aïcha Martin \(demandeur\) Nouveau \d\d/\d\d/\d{4} à \d\d h \d\d Question de l'enseignante", text)
+    assert re.search(r"Région Agent \(La Région\) Nouveau \d\d/\d\d/\d{4} à \d\d h \d\d Réponse d'une collègue", text)
+    assert messages.unread_count(agent, demande) == 2
+    thread = page_text(mode.assert_page(mode.get(client, f"/instruction/demandes/{demande.id}/fil-de-discussion")))
+    assert f"Fil de discussion de la demande {demande.reference}" in thread and "Échangez ici avec le demandeur" in thread
+    assert "Mes fils de discussion" not in thread and f"Retour à la demande {demande.reference}" in thread
+    assert messages.unread_count(agent, demande) == 0
+
+
+def test_an_agent_empty_message_is_refused_at_its_field(world, mode):
+    app, demande, referent, teacher, agent = world
+    client = client_of(app, agent.identifiant)
+    body = html.unescape(mode.assert_invalid(agent_post(client, demande, mode, message="   ", file=(b"MZ pas un PDF", "avis.pdf"))))
+    errors = error_messages(body)
+    assert errors[0] == "Saisissez votre message" and "n'est pas un PDF" in errors[1]
+    assert 'href="#message"' in body and 'href="#piece_jointe"' in body
+    assert db.session.scalars(select(Message)).all() == [] and outbox("prof@exemple.fr", "Nouveau message") == []
+
+
+def test_an_usager_never_uses_the_back_office_thread(world, teacher_client, referent_client):
+    app, demande, *_ = world
+    for client in (teacher_client, referent_client):
+        assert client.get(f"/instruction/demandes/{demande.id}/fil-de-discussion").status_code == 403
+        assert agent_post(client, demande).status_code == 403
+    assert db.session.scalars(select(Message)).all() == []
 
 
 # Who may not write -----------------------------------------------------------

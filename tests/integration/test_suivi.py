@@ -5,18 +5,23 @@ import html
 import io
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from app.domain import structures as structure_domain
 from app.domain.base import SYSTEM
 from app.extensions import db
-from app.models import Attachment, AuditEvent, Demande, DemandeStatus, Membership, Receipt
+from app.models import AuditEvent, Demande, DemandeStatus, Membership, Receipt
 from tests.conftest import link_in, outbox
 from tests.support.accounts import login, make_account
 from tests.support.structures import ASSOCIATION, attach, make_structure
 from tests.support.web import error_messages, page_text
-from tests.support.wizard import PDF, lycee_with_people, make_filed_demande, open_teleservices, post_page
+from tests.support.wizard import (
+    PDF,
+    lycee_with_people,
+    make_filed_demande,
+    open_teleservices,
+    post_page,
+)
 
 
 @pytest.fixture
@@ -87,7 +92,9 @@ def test_list_filters_sorts_and_pages(world, referent_client, mode):
 
 def test_demande_page_shows_status_history_answers_documents(world, referent_client, mode):
     app, demande = world
-    text = page_text(mode.assert_page(mode.get(referent_client, f"/demandes/{demande.id}")))
+    body = mode.assert_page(mode.get(referent_client, f"/demandes/{demande.id}"))
+    assert '<strong class="govuk-tag govuk-tag--light-blue">Déposée</strong>' in body  # a tag, not escaped markup
+    text = page_text(body)
     for expected in [f"Demande {demande.reference}", "Déposée", "Brouillon commencé", "Demande déposée", "Les métiers de la mer",
                      "devis.pdf", "Transmettre à la Région", "Renvoyer à l'auteur pour modification"]:
         assert expected in text, expected

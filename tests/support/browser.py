@@ -57,6 +57,9 @@ class AccessibilityChecker:
     def check(self, page, js_enabled: bool, label: str = "") -> None:
         target = page
         helper_context = None
+        # A click that navigates returns once the new document is committed,
+        # possibly before its HTML arrived: check the page once it has loaded.
+        page.wait_for_load_state("load")
         if not js_enabled:
             html = page.content()
             helper_context = self.browser.new_context()

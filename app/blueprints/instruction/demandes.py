@@ -6,14 +6,39 @@ from sqlalchemy import select
 
 from app import attachments
 from app.blueprints.instruction import bp
-from app.blueprints.instruction.demande_forms import AcceptForm, AssignForm, ComplementsForm, MotifForm, NoteForm
+from app.blueprints.instruction.demande_forms import (
+    AcceptForm,
+    AssignForm,
+    ComplementsForm,
+    MotifForm,
+    NoteForm,
+)
+from app.blueprints.messages import routes as message_routes
 from app.blueprints.suivi.routes import HISTORY_ACTIONS, beneficiary_name
 from app.domain import instruction
 from app.domain.base import DomainError
 from app.extensions import db
-from app.models import Account, AccountStatus, Attachment, AuditEvent, Demande, InternalNote, Receipt
-from app.policy import can_access_back_office, can_view_demande, permission_required
-from app.web import form_errors_to_fields, operation_context, redirect_to, render_invalid
+from app.models import (
+    Account,
+    AccountStatus,
+    Attachment,
+    AuditEvent,
+    Demande,
+    InternalNote,
+    Receipt,
+)
+from app.policy import (
+    can_access_back_office,
+    can_view_demande,
+    can_write_in_thread,
+    permission_required,
+)
+from app.web import (
+    form_errors_to_fields,
+    operation_context,
+    redirect_to,
+    render_invalid,
+)
 from app.wizard.display import recap_sections
 
 AGENT_HISTORY = (*HISTORY_ACTIONS, "demande.attribuee", "demande.note_interne")
@@ -179,6 +204,23 @@ def add_note(demande_id):
         return _back(demande, "La note interne est enregistrée.")
     flash("Saisissez le texte de la note interne.", "info")
     return redirect_to(url_for("instruction.demande", demande_id=demande.id) + "#notes-internes")
+
+
+@bp.route("/demandes/<int:demande_id>/fil-de-discussion")
+@permission_required(can_access_back_office)
+def thread(demande_id):
+    """The whole fil de discussion with the applicant (the page shows the last messages)."""
+    return message_routes.show_thread(_demande(demande_id))
+
+
+@bp.route("/demandes/<int:demande_id>/messages", methods=["POST"])
+@permission_required(can_access_back_office)
+def post_message(demande_id):
+    """« Nouveau message » from the council; the applicant side is told by email."""
+    demande = _demande(demande_id)
+    if not can_write_in_thread(current_user, demande):
+        abort(403)
+    return message_routes.post_from_form(demande)
 
 
 @bp.route("/demandes/<int:demande_id>/documents/<int:attachment_id>")

@@ -1,13 +1,17 @@
-"""Routes of the fils de discussion, applicant side.
+"""Routes of the fils de discussion, and the thread pages both sides share.
 
-The demande page (``suivi.demande``) includes ``messages/_thread.html``: the
+The demande page (``suivi.demande`` for the applicant side,
+``instruction.demande`` for agents) includes ``messages/_thread.html``: the
 last messages, the unread count, a link to the whole thread and the
 « Nouveau message » form. The thread's own page shows every message and
-marks them read for the viewer. The form posts here: without JavaScript a
-303 back to the page it came from; with htmx the thread is re-rendered in
-place (422 with the errors), focus on the new message or the error summary.
+marks them read for the viewer. The form posts to the viewer's side (here
+for applicants, the instruction blueprint for agents, both through
+``show_thread`` and ``post_from_form``): without JavaScript a 303 back to
+the page it came from; with htmx the thread is re-rendered in place (422
+with the errors), focus on the new message or the error summary.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -20,10 +24,38 @@ from app.blueprints.messages.forms import MessageForm
 from app.domain import messages
 from app.domain.base import DomainError
 from app.models import Demande, Message, Side, Thread
-from app.policy import can_use_espace_personnel, can_write_in_thread, permission_required
+from app.policy import (
+    can_use_espace_personnel,
+    can_write_in_thread,
+    is_usager,
+    permission_required,
+)
 from app.web import form_errors_to_fields, is_htmx, operation_context
 
 SHOWN_ON_DEMANDE_PAGE = 3  # the last messages the demande page shows
+
+
+@dataclass(frozen=True)
+class ThreadSide:
+    """Where one side of the thread reads and writes: its pages (endpoints
+    taking ``demande_id``) and the domain operation that posts for it."""
+
+    council: bool
+    demande_endpoint: str
+    thread_endpoint: str
+    post_endpoint: str
+    document_endpoint: str  # takes ``attachment_id`` too
+    post: Callable
+
+
+APPLICANT = ThreadSide(False, "suivi.demande", "messages.thread", "messages.post", "suivi.document", messages.post_message)
+COUNCIL = ThreadSide(
+    True, "instruction.demande", "instruction.thread", "instruction.post_message", "instruction.document", messages.post_as_agent
+)
+
+
+def side_of(account) -> ThreadSide:
+    return APPLICANT if is_usager(account) else COUNCIL
 
 
 @dataclass
@@ -43,6 +75,10 @@ class ThreadView:
     focus_id: int | None = None  # the message just sent (htmx focuses it)
 
     @property
+    def side(self) -> ThreadSide:
+        return side_of(current_user)
+
+    @property
     def depuis(self) -> str:
         return "fil" if self.full else "demande"
 
@@ -55,12 +91,19 @@ class ThreadView:
         return message.id > self.last_read and message.author_id != current_user.id
 
     def author_label(self, message: Message) -> str:
-        """« La Région » for the council, « Vous » for one's own messages, else the author's name."""
-        if message.side == Side.COUNCIL:
-            return current_app.config["REGION_NAME"]
+        """« Vous » for one's own messages. Applicants see the council as
+        « La Région »; agents see who wrote, and for which side."""
         if message.author_id == current_user.id:
             return "Vous"
-        return message.author.display_name if message.author is not None else "Compte supprimé"
+        region = current_app.config["REGION_NAME"]
+        if message.side == Side.COUNCIL and not self.side.council:
+            return region
+        name = message.author.display_name if message.author is not None else "Compte supprimé"
+        if not self.side.council:
+            return name
+        if message.side == Side.COUNCIL:
+            return f"{name} ({region})"
+        return f"{name} (demandeur)"
 
 
 @bp.app_template_global("thread_view")
@@ -118,9 +161,21 @@ def mine():
 @bp.route("/demandes/<int:demande_id>/fil-de-discussion")
 @permission_required(can_use_espace_personnel)
 def thread(demande_id):
+    return show_thread(_open_thread_or_404(demande_id))
+
+
+@bp.route("/demandes/<int:demande_id>/messages", methods=["POST"])
+@permission_required(can_use_espace_personnel)
+def post(demande_id):
+    demande = demande_or_404(demande_id)
+    if not can_write_in_thread(current_user, demande):
+        abort(403)
+    return post_from_form(demande)
+
+
+def show_thread(demande: Demande):
     """Every message of the demande's thread, and the form; viewing it marks
     the messages read (the « Nouveau » tags show what was unread)."""
-    demande = _open_thread_or_404(demande_id)
     existing = messages.thread_of(demande)
     last_read = messages.last_read_id(current_user, existing)
     if existing is not None:
@@ -129,14 +184,11 @@ def thread(demande_id):
     return render_template("messages/thread.html", demande=demande, view=view, form=view.form)
 
 
-@bp.route("/demandes/<int:demande_id>/messages", methods=["POST"])
-@permission_required(can_use_espace_personnel)
-def post(demande_id):
-    """« Nouveau message », with an optional attachment (checked by content,
-    like the wizard's files; a refused one keeps the typed message)."""
-    demande = demande_or_404(demande_id)
-    if not can_write_in_thread(current_user, demande):
-        abort(403)
+def post_from_form(demande: Demande):
+    """« Nouveau message » for the current account's side, with an optional
+    attachment (checked by content, like the wizard's files; a refused one
+    keeps the typed message). The caller checked ``can_write_in_thread``."""
+    side = side_of(current_user)
     form = MessageForm()
     full = form.depuis.data == "fil"
     valid = form.validate_on_submit()
@@ -153,7 +205,7 @@ def post(demande_id):
         if check is not None:
             sent = (upload.filename, attachments.store(upload, directory), check.content_type)
         try:
-            message = messages.post_message(operation_context(), demande, form.message.data, sent)
+            message = side.post(operation_context(), demande, form.message.data, sent)
         except BaseException as error:  # rolled back: forget the stored file too
             if sent is not None:
                 attachments.delete_stored(directory, sent[1].stored_name)
@@ -161,18 +213,19 @@ def post(demande_id):
                 raise
             form_errors_to_fields(form, error)
         else:
-            return _posted(demande, message, full)
+            return _posted(demande, message, full, side)
     if is_htmx():
         return render_template("messages/fragment.html", demande=demande, view=thread_view(demande, full=full, form=form)), 422
     view = thread_view(demande, full=True, form=form, summary_in_partial=False)
     return render_template("messages/thread.html", demande=demande, view=view, form=form), 422
 
 
-def _posted(demande: Demande, message: Message, full: bool):
+def _posted(demande: Demande, message: Message, full: bool, side: ThreadSide):
+    informed = "Le demandeur en est informé" if side.council else f"{current_app.config['REGION_NAME']} en est informée"
     if is_htmx():
         view = thread_view(demande, full=full, focus_id=message.id)
         return render_template("messages/fragment.html", demande=demande, view=view, live_status="Votre message est envoyé.")
-    flash(f"Votre message est envoyé. {current_app.config['REGION_NAME']} en est informée par courriel.", "success")
+    flash(f"Votre message est envoyé. {informed} par courriel.", "success")
     if full:
-        return redirect(url_for("messages.thread", demande_id=demande.id, _anchor=f"message-{message.id}"), 303)
-    return redirect(url_for("suivi.demande", demande_id=demande.id, _anchor=messages.ANCHOR), 303)
+        return redirect(url_for(side.thread_endpoint, demande_id=demande.id, _anchor=f"message-{message.id}"), 303)
+    return redirect(url_for(side.demande_endpoint, demande_id=demande.id, _anchor=messages.ANCHOR), 303)
