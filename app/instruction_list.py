@@ -62,6 +62,7 @@ from app.models import (
     Teleservice,
     TeleserviceVersion,
 )
+from app.models.types import utcnow
 
 PARIS = ZoneInfo("Europe/Paris")
 PAGE_SIZE = 25
@@ -92,6 +93,14 @@ class Filters:
     du: date | None = None  # transmitted on or after (Paris time)
     au: date | None = None  # transmitted on or before
     q: str | None = None  # a reference (or its beginning), a raison sociale, a SIRET
+    inchangee: int | None = None  # no change of any kind for more than this many days
+
+
+def unchanged_for_more_than(days: int) -> ColumnElement:
+    """Demandes nothing happened to (an action, a message's reply, an edit)
+    for more than ``days`` days: the list's filter and the dashboard's
+    « en attente » figures, so that both count the same demandes."""
+    return Demande.updated_at < utcnow() - timedelta(days=days)
 
 
 # The author of a particulier's demande and the assigned agent, in the same query.
@@ -258,6 +267,8 @@ def conditions(filters: Filters, ordered: bool = False) -> list[ColumnElement]:
         where.append(Demande.transmitted_at >= paris_midnight(filters.du))
     if filters.au:
         where.append(Demande.transmitted_at < paris_midnight(filters.au + timedelta(days=1)))
+    if filters.inchangee:
+        where.append(unchanged_for_more_than(filters.inchangee))
     if filters.q and (condition := search_condition(filters.q, column)) is not None:
         where.append(condition)
     return where

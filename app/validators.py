@@ -195,3 +195,14 @@ class FormeJuridique:
             raise ValidationError("Ce code de forme juridique n'existe pas dans la nomenclature de l'INSEE, par exemple 9220")
         if field.data:
             field.data = field.data.strip()
+
+
+class DayCount:
+    """A number of days from 1 to 3 650 (ten years), as typed in a filter."""
+
+    MAX = 3650
+
+    def __call__(self, form, field):
+        text = field.data or ""
+        if not (text.isdigit() and 1 <= int(text) <= self.MAX):
+            raise ValidationError("Saisissez un nombre de jours entre 1 et 3 650, par exemple 30")

@@ -15,7 +15,7 @@ import dataclasses
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from flask import current_app
@@ -28,7 +28,7 @@ from app.domain.audit import record_event
 from app.domain.base import DomainError, OperationContext, operation
 from app.domain.outbox import queue_mail
 from app.extensions import db
-from app.instruction_list import LISTED_STATUSES
+from app.instruction_list import LISTED_STATUSES, unchanged_for_more_than
 from app.models import (
     Account,
     AccountStatus,
@@ -316,8 +316,7 @@ def dashboard(waiting_days: int, oldest_limit: int = 20) -> Dashboard:
             if status == DemandeStatus.ACCEPTEE:
                 target.granted += _money(granted)
 
-    limit = utcnow() - timedelta(days=waiting_days)
-    waiting = (Demande.status.in_(WAITING_STATUSES), Demande.updated_at < limit)
+    waiting = (Demande.status.in_(WAITING_STATUSES), unchanged_for_more_than(waiting_days))
     waiting_counts = defaultdict(int)
     for status, count in db.session.execute(
         select(Demande.status, func.count(Demande.id)).where(*waiting).group_by(Demande.status)

@@ -9,10 +9,17 @@ versions stay: a demande keeps the version it started with.
 
 A broken file stops everything before the first write, with a
 ``DefinitionError`` naming the file and the problem.
+
+Once an agent edited a téléservice in the administration (its dates,
+description and préambule: ``ADMINISTERED_FIELDS``), those fields belong to
+the administration: loading the files again (``flask demo load`` does it at
+each start of the demo) keeps them as the agent left them and takes
+everything else from the file.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -32,6 +39,8 @@ from app.teleservices.schema import (
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 SUFFIXES = (".yaml", ".yml")
+# The parts of a definition the administration edits (app.domain.admin.update_teleservice).
+ADMINISTERED_FIELDS = ("ouverture", "cloture", "description", "preambule")
 
 
 def read_definition(path: Path) -> TeleserviceDefinition:
@@ -99,12 +108,24 @@ def _write_definitions(ctx: OperationContext, definitions: list[tuple[str, Teles
             _add_version(ctx, teleservice, definition, source=source)
             lines.append(f"{definition.code} : créé, version 1 – {definition.titre} ({source})")
             continue
+        definition, kept = _keep_administered_fields(teleservice, definition)
         version = _add_version(ctx, teleservice, definition, source=source)
         if version is not None:
-            lines.append(f"{definition.code} : nouvelle version {version.number} – {definition.titre} ({source})")
+            line = f"{definition.code} : nouvelle version {version.number} – {definition.titre} ({source})"
         else:
-            lines.append(f"{definition.code} : inchangé, version {teleservice.current_version.number} ({source})")
+            line = f"{definition.code} : inchangé, version {teleservice.current_version.number} ({source})"
+        lines.append(line + (" ; dates et textes de l'administration conservés" if kept else ""))
     return lines
+
+
+def _keep_administered_fields(teleservice: Teleservice, definition: TeleserviceDefinition) -> tuple[TeleserviceDefinition, bool]:
+    """``definition`` with the administered fields of the current version
+    when an agent ever saved a version of ``teleservice`` (and whether it did)."""
+    current = teleservice.current_version
+    if current is None or all(version.created_by_id is None for version in teleservice.versions):
+        return definition, False
+    kept = {name: getattr(current.definition, name) for name in ADMINISTERED_FIELDS}
+    return dataclasses.replace(definition, **kept), True
 
 
 def save_new_version(teleservice: Teleservice, definition: TeleserviceDefinition, actor=None) -> TeleserviceVersion | None:

@@ -501,6 +501,7 @@ def figures_world(admin_app, tmp_path):
                 montant_demande=Decimal(asked),
                 montant_accorde=Decimal(granted) if granted else None,
                 updated_at=now - timedelta(days=age),
+                transmitted_at=None if status == DemandeStatus.DEPOSEE else now - timedelta(days=age),
             )
         )
         made.append(demande.id)
@@ -551,6 +552,16 @@ def test_dashboard_waiting_delay_is_a_parameter(figures_world, admin_client, mod
     assert "Demandes en attente depuis plus de 5 jours" in text
     assert "Transmise à la Région : 1" in text and "En cours d'instruction : 1" in text
     assert db.session.get(Demande, figures_world[3]).reference in text
+
+
+def test_dashboard_waiting_links_list_the_same_demandes(figures_world, admin_client):
+    """Each « en attente » count opens the list filtered on the same status and delay: the same demandes."""
+    body = html.unescape(admin_client.get("/administration?jours=5").get_data(as_text=True))
+    for status, index in (("transmise", 0), ("en_instruction", 3)):
+        url = f"/instruction/demandes?statut={status}&inchangee=5"
+        assert f'href="{url}"' in body
+        listed = page_text(admin_client.get(url).get_data(as_text=True))
+        assert "1 demande" in listed and db.session.get(Demande, figures_world[index]).reference in listed
 
 
 @pytest.mark.parametrize("jours", ["abc", "0", "-3", "99999"])

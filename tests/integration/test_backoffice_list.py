@@ -191,6 +191,28 @@ def test_bad_dates_are_explained_at_the_field_and_nothing_is_lost(varied, client
         assert piece in body
 
 
+def test_unchanged_for_more_than_n_days(varied, client, mode):
+    d, *_ = varied
+    for key, age in (("spro", 40), ("pville", 31), ("traj", 29)):
+        d[key].updated_at = datetime.now(UTC) - timedelta(days=age)
+    db.session.commit()
+    body = mode.assert_page(mode.get(client, f"{LIST}?inchangee=30"))
+    assert set(ids_in(body)) == {d["spro"].id, d["pville"].id}
+    assert input_value(body, "inchangee") == "30"
+    body = mode.assert_page(mode.get(client, f"{LIST}?inchangee=35&statut=transmise"))
+    assert set(ids_in(body)) == {d["spro"].id}
+    export = client.get("/instruction/demandes/export.csv?inchangee=30").get_data(as_text=True)
+    assert d["spro"].reference in export and d["traj"].reference not in export
+
+
+@pytest.mark.parametrize("typed", ["abc", "0", "-3", "4000", "1.5"])
+def test_a_bad_number_of_days_is_explained_at_the_field(varied, client, mode, typed):
+    body = mode.assert_invalid(mode.get(client, f"{LIST}?{urlencode({'inchangee': typed, 'q': 'pieds'})}"))
+    assert "Saisissez un nombre de jours entre 1 et 3 650, par exemple 30" in error_messages(html.unescape(body))
+    assert 'href="#inchangee"' in body and input_value(body, "inchangee") == typed and input_value(body, "q") == "pieds"
+    assert ids_in(body) == []
+
+
 # Sorts and pages ------------------------------------------------------------------
 
 

@@ -139,3 +139,30 @@ def test_save_new_version_records_the_agent(app, tmp_path):
     assert _teleservice("TRAJ").current_version.definition.description == "Nouvelle description."
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.object_id == version.id, AuditEvent.action == "teleservice.version_created"))
     assert event.actor_id == agent.id and event.details == {"code": "TRAJ", "number": 2}
+
+
+def test_loading_again_keeps_what_the_administration_changed(app, tmp_path):
+    """An admin's dates and texts survive ``flask demo load`` (run at each start
+    of the demo) and later changes of the file; the file's other parts still load."""
+    from app.domain import admin
+    from app.domain.base import OperationContext
+
+    load_definitions()
+    agent = make_agent()
+    trajectoires = _teleservice("TRAJ")
+    admin.update_teleservice(
+        OperationContext(actor=agent), trajectoires, based_on=1,
+        ouverture=date(2026, 9, 1), cloture=date(2026, 12, 31), description="Description de la Région.", preambule="Préambule revu.",
+    )
+    lines = load_definitions()
+    assert "TRAJ : inchangé, version 2 (trajectoires.yaml) ; dates et textes de l'administration conservés" in lines
+    assert "SPRO : inchangé, version 1 (orientation.yaml)" in lines
+    assert _versions()["TRAJ"] == [1, 2]
+
+    write_definitions(tmp_path, changes={"TRAJ": {"titre": "Trajectoires 2027", "cloture": date(2027, 7, 15)}})
+    lines = load_definitions(tmp_path)
+    assert "TRAJ : nouvelle version 3 – Trajectoires 2027 (trajectoires.yaml) ; dates et textes de l'administration conservés" in lines
+    current = _teleservice("TRAJ").current_version
+    assert current.definition.titre == "Trajectoires 2027" and current.created_by_id is None
+    assert (current.definition.cloture, current.definition.description, current.definition.preambule) == (
+        date(2026, 12, 31), "Description de la Région.", "Préambule revu.")

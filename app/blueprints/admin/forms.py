@@ -4,12 +4,19 @@ texts, the dashboard's waiting delay."""
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, Length, ValidationError
+from wtforms.validators import AnyOf, Length, Optional, ValidationError
 
 from app.blueprints.suivi.forms import FrenchDateField
 from app.forms import CIVILITE_CHOICES, email_field
 from app.models import AgentRole
-from app.validators import Identifiant, PersonName, Required, collapse_spaces, strip
+from app.validators import (
+    DayCount,
+    Identifiant,
+    PersonName,
+    Required,
+    collapse_spaces,
+    strip,
+)
 
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in AgentRole]
 
@@ -76,18 +83,13 @@ class DashboardForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form
 
-    jours = StringField("Demandes en attente depuis plus de (jours)", filters=[strip])
+    jours = StringField("Demandes en attente depuis plus de (jours)", filters=[strip], validators=[Optional(), DayCount()])
 
     DEFAULT_DAYS = 30
 
     def days(self) -> int:
-        """The number of days asked for (the default when blank); sets the
-        field's error and returns the default when it is not a number
-        between 1 and 3 650."""
-        if not self.jours.data:
+        """The number of days asked for; the default when blank, or when
+        not a number between 1 and 3 650 (the field then shows why)."""
+        if not self.validate() or not self.jours.data:
             return self.DEFAULT_DAYS
-        text = self.jours.data
-        if text.isdigit() and 1 <= int(text) <= 3650:
-            return int(text)
-        self.jours.errors = ["Saisissez un nombre de jours entre 1 et 3 650, par exemple 30"]
-        return self.DEFAULT_DAYS
+        return int(self.jours.data)

@@ -19,7 +19,7 @@ from app.instruction_list import (
     Sort,
 )
 from app.models import FamilleTiers
-from app.validators import strip
+from app.validators import DayCount, strip
 
 STATUT_CHOICES = [SelectChoice(s.value, s.label) for s in LISTED_STATUSES]
 FAMILLE_CHOICES = [SelectChoice(f.value, f.label) for f in FamilleTiers]
@@ -49,6 +49,7 @@ class DemandeListForm(FlaskForm):
     structure = HiddenField()
     du = FrenchDateField("Transmise à partir du", filters=[strip])
     au = FrenchDateField("Transmise jusqu'au", filters=[strip])
+    inchangee = StringField("Sans changement depuis plus de (jours)", filters=[strip], validators=[Optional(), DayCount()])
     tri = SelectField("Trier par", choices=SORT_CHOICES, validate_choice=False, default=DEFAULT_SORT)
     ordre = SelectField("Ordre", choices=ORDER_CHOICES, validate_choice=False, default="desc")
 
@@ -80,6 +81,7 @@ class DemandeListForm(FlaskForm):
             du=self.du.parsed if not self.du.errors else None,
             au=self.au.parsed if not self.au.errors else None,
             q=self.q.data or None,
+            inchangee=int(self.inchangee.data) if self.inchangee.data and not self.inchangee.errors else None,
         )
 
     def sort(self) -> Sort:
