@@ -119,7 +119,9 @@ def test_full_instruction_with_complements_then_acceptance(world, agent_client, 
     (decision,) = outbox("prof@exemple.fr", "Décision")
     assert "Acceptée" in decision.body_text and "80,50" in decision.body_text.replace("\u202f", " ")
     applicant_page = page_text(teacher.get(f"/demandes/{demande.id}").get_data(as_text=True))
-    assert "Acceptée" in applicant_page
+    decision_line = "Décision Acceptée : 80,50 € – Commission permanente du 15/12/2026"
+    assert decision_line in applicant_page
+    assert decision_line in page_text(agent_client.get(_url(demande)).get_data(as_text=True))
 
 
 @pytest.mark.parametrize(("action", "status"), [("refuser", DemandeStatus.REFUSEE), ("classer", DemandeStatus.CLASSEE_SANS_SUITE)])
@@ -131,6 +133,8 @@ def test_refuse_and_close_need_a_motif(world, agent_client, mode, action, status
     mode.assert_redirect(mode.post(agent_client, _url(demande, action), {"motif": "Hors du champ du dispositif."}), _url(demande))
     db.session.refresh(demande)
     assert demande.status == status and demande.decision_motif == "Hors du champ du dispositif."
+    label = "Refusée" if action == "refuser" else "Classée sans suite"
+    assert f"Décision {label} – motif : Hors du champ du dispositif." in page_text(agent_client.get(_url(demande)).get_data(as_text=True))
 
 
 def test_wrong_status_is_refused(world, agent_client, mode):
