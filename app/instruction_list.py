@@ -97,9 +97,11 @@ class Filters:
 
 
 def unchanged_for_more_than(days: int) -> ColumnElement:
-    """Demandes nothing happened to (an action, a message's reply, an edit)
-    for more than ``days`` days: the list's filter and the dashboard's
-    « en attente » figures, so that both count the same demandes."""
+    """Demandes not changed for more than ``days`` days — no action of the
+    council (status, assignment), no change by the applicant; messages and
+    internal notes do not count, they leave ``updated_at`` as it was — for
+    the list's filter and the dashboard's « en attente » figures, so that
+    both count the same demandes."""
     return Demande.updated_at < utcnow() - timedelta(days=days)
 
 

@@ -204,5 +204,5 @@ class DayCount:
 
     def __call__(self, form, field):
         text = field.data or ""
-        if not (text.isdigit() and 1 <= int(text) <= self.MAX):
+        if not (text.isdecimal() and 1 <= int(text) <= self.MAX):  # isdigit() would take « ² »
             raise ValidationError("Saisissez un nombre de jours entre 1 et 3 650, par exemple 30")

@@ -41,7 +41,7 @@ from app.models import (
 from app.models.accounts import new_session_nonce
 from app.models.types import utcnow
 from app.security.tokens import TokenPurpose, make_token
-from app.teleservices.loader import save_new_version
+from app.teleservices.loader import ADMINISTERED_FIELDS, save_new_version
 from app.urls import external_url
 
 # --- Agents ------------------------------------------------------------------------
@@ -226,9 +226,9 @@ def update_teleservice(
     for name, text in (("description", description), ("preambule", preambule)):
         if not text.strip():
             raise DomainError("Ce texte ne peut pas être vide.", field=name)
-    definition = dataclasses.replace(
-        current.definition, ouverture=ouverture, cloture=cloture, description=description.strip(), preambule=preambule.strip()
-    )
+    edited = {"ouverture": ouverture, "cloture": cloture, "description": description.strip(), "preambule": preambule.strip()}
+    # Exactly the fields the loader leaves to the administration afterwards.
+    definition = dataclasses.replace(current.definition, **{name: edited[name] for name in ADMINISTERED_FIELDS})
     try:
         return save_new_version(teleservice, definition, ctx.actor)
     except IntegrityError:  # another admin saved the same version number first

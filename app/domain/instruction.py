@@ -6,10 +6,11 @@ Agents never edit an applicant's answers."""
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.domain.audit import record_event
 from app.domain.base import DomainError, OperationContext, operation
+from app.domain.messages import applicant_side
 from app.domain.outbox import queue_mail
 from app.extensions import db
 from app.models import Account, AuditEvent, Demande, DemandeStatus, InternalNote
@@ -25,6 +26,13 @@ DECIDABLE_STATUSES = (DemandeStatus.EN_INSTRUCTION,)
 REOPENABLE_STEPS = ("etablissement", "beneficiaire", "dossier")
 
 
+def open_assigned_count(agent: Account) -> int:
+    """Demandes assigned to ``agent`` still to process (transmise, en instruction, compléments demandés)."""
+    return db.session.scalar(
+        select(func.count(Demande.id)).where(Demande.assigned_agent_id == agent.id, Demande.status.in_(OPEN_STATUSES))
+    )
+
+
 def _require_agent(ctx: OperationContext) -> None:
     if ctx.actor is None or not can_access_back_office(ctx.actor):
         raise DomainError("Réservé aux agents de la Région.")
@@ -33,14 +41,6 @@ def _require_agent(ctx: OperationContext) -> None:
 def _require_status(demande: Demande, allowed, action: str) -> None:
     if demande.status not in allowed:
         raise DomainError(f"Impossible de {action} une demande au statut « {demande.status_label} ».")
-
-
-def applicant_side(demande: Demande) -> list[Account]:
-    """The author and the structure's référents, once each."""
-    people = [m.account for m in demande.structure.referents] if demande.structure else []
-    if demande.author is not None and demande.author not in people:
-        people.append(demande.author)
-    return people
 
 
 def _notify(demande: Demande, subject: str, template: str, **context) -> None:

@@ -254,13 +254,22 @@ def unread_count(account, demande: Demande | None = None) -> int:
     return db.session.scalar(query) or 0
 
 
-def unread_by_demande(account) -> dict[int, int]:
+def unread_by_demande(account, demande_ids: list[int] | None = None) -> dict[int, int]:
     """{demande id: unread messages} over all the demandes ``account`` may
-    see (those with none left out); one query."""
-    if not account.is_authenticated:
+    see, or over ``demande_ids`` among them (a page of the back office's
+    list); those with none are left out; one query."""
+    if not account.is_authenticated or demande_ids == []:
         return {}
     query = _unread_messages(account).add_columns(Thread.demande_id, func.count(Message.id)).group_by(Thread.demande_id)
+    if demande_ids is not None:
+        query = query.where(Thread.demande_id.in_(demande_ids))
     return {demande_id: count for demande_id, count in db.session.execute(query)}
+
+
+def unread_in_assigned(agent) -> int:
+    """Messages ``agent`` has not seen in the threads of the demandes assigned to it; one query."""
+    query = _unread_messages(agent).add_columns(func.count(Message.id)).where(Demande.assigned_agent_id == agent.id)
+    return db.session.scalar(query) or 0
 
 
 @dataclass(frozen=True)

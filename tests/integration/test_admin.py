@@ -557,14 +557,16 @@ def test_dashboard_waiting_delay_is_a_parameter(figures_world, admin_client, mod
 def test_dashboard_waiting_links_list_the_same_demandes(figures_world, admin_client):
     """Each « en attente » count opens the list filtered on the same status and delay: the same demandes."""
     body = html.unescape(admin_client.get("/administration?jours=5").get_data(as_text=True))
-    for status, index in (("transmise", 0), ("en_instruction", 3)):
+    for status, label, index in (("transmise", "Transmise à la Région", 0), ("en_instruction", "En cours d'instruction", 3)):
+        shown = int(re.search(rf"<li>{label} : <strong>(\d+)</strong>", body).group(1))
         url = f"/instruction/demandes?statut={status}&inchangee=5"
         assert f'href="{url}"' in body
         listed = page_text(admin_client.get(url).get_data(as_text=True))
-        assert "1 demande" in listed and db.session.get(Demande, figures_world[index]).reference in listed
+        assert shown == 1 and "1 demande correspondant aux filtres." in listed
+        assert db.session.get(Demande, figures_world[index]).reference in listed
 
 
-@pytest.mark.parametrize("jours", ["abc", "0", "-3", "99999"])
+@pytest.mark.parametrize("jours", ["abc", "0", "-3", "99999", "²"])
 def test_dashboard_refuses_a_bad_delay(admin_client, mode, jours):
     body = html.unescape(mode.assert_invalid(mode.get(admin_client, f"/administration?jours={jours}")))
     assert "Saisissez un nombre de jours entre 1 et 3 650" in error_messages(body)[0]

@@ -58,7 +58,7 @@ def _url(demande, action=""):
 def test_agent_sees_the_demande_with_answers_documents_and_history(world, agent_client, mode):
     app, demande, agent = world
     body = mode.assert_page(mode.get(agent_client, _url(demande)))
-    assert '<strong class="govuk-tag govuk-tag--blue">Transmise à la Région</strong>' in body  # a tag, not escaped markup
+    assert '<strong class="govuk-tag">Transmise à la Région</strong>' in body  # a tag, not escaped markup
     text = page_text(body)
     for expected in [f"Demande {demande.reference}", "Transmise à la Région", "Les métiers de la mer", "devis.pdf", "pv.pdf",
                      "Demande transmise à la Région", "Passer en instruction", "Notes internes", "la structure demandeuse"]:

@@ -443,6 +443,26 @@ def test_an_agent_empty_message_is_refused_at_its_field(world, mode):
     assert db.session.scalars(select(Message)).all() == [] and outbox("prof@exemple.fr", "Nouveau message") == []
 
 
+def test_the_back_office_home_and_list_show_new_messages_until_read(world, teacher_client, mode):
+    from app.domain import instruction
+
+    app, demande, referent, teacher, agent = world
+    client = client_of(app, agent.identifiant)
+    text = page_text(mode.assert_page(mode.get(client, "/instruction/")))
+    assert "Aucune demande à traiter ne vous est attribuée." in text and "nouveau message" not in text
+    instruction.assign(OperationContext(actor=agent), demande, agent)
+    post(teacher_client, demande, message="Première question.")
+    post(teacher_client, demande, message="Seconde question.")
+    body = mode.assert_page(mode.get(client, "/instruction/"))
+    assert "1 demande vous est attribuée et reste à traiter." in page_text(body) and "2 nouveaux messages" in page_text(body)
+    assert f'href="/instruction/demandes?agent={agent.id}"' in body
+    listed = mode.assert_page(mode.get(client, f"/instruction/demandes?agent={agent.id}"))
+    assert re.search(rf">{demande.reference}</a> <strong class=\"govuk-tag govuk-tag--yellow\">2 nouveaux messages</strong>", listed)
+    client.get(f"/instruction/demandes/{demande.id}/fil-de-discussion")  # read
+    assert "nouveaux messages" not in client.get(f"/instruction/demandes?agent={agent.id}").get_data(as_text=True)
+    assert "nouveau" not in page_text(client.get("/instruction/").get_data(as_text=True))
+
+
 def test_an_usager_never_uses_the_back_office_thread(world, teacher_client, referent_client):
     app, demande, *_ = world
     for client in (teacher_client, referent_client):

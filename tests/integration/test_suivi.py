@@ -93,7 +93,7 @@ def test_list_filters_sorts_and_pages(world, referent_client, mode):
 def test_demande_page_shows_status_history_answers_documents(world, referent_client, mode):
     app, demande = world
     body = mode.assert_page(mode.get(referent_client, f"/demandes/{demande.id}"))
-    assert '<strong class="govuk-tag govuk-tag--light-blue">Déposée</strong>' in body  # a tag, not escaped markup
+    assert '<strong class="govuk-tag govuk-tag--teal">Déposée</strong>' in body  # a tag, not escaped markup
     text = page_text(body)
     for expected in [f"Demande {demande.reference}", "Déposée", "Brouillon commencé", "Demande déposée", "Les métiers de la mer",
                      "devis.pdf", "Transmettre à la Région", "Renvoyer à l'auteur pour modification"]:

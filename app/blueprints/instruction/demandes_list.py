@@ -26,7 +26,7 @@ from app.blueprints.instruction.list_forms import (
     DemandeListForm,
     list_args,
 )
-from app.domain import instruction
+from app.domain import instruction, messages
 from app.domain.base import DomainError
 from app.extensions import db
 from app.field_values import format_number
@@ -80,6 +80,8 @@ def _list_page(args: MultiDict, bulk: BulkActionForm | None = None):
         "page_url": lambda **cursor: url_for("instruction.demandes", **query, **cursor),
         "export_url": lambda fmt: url_for("instruction.demandes_export", fmt=fmt, **query),
         "count_text": _count_text(page, form.has_filters),
+        # Messages the agent has not seen yet, for the rows of this page only.
+        "unread": messages.unread_by_demande(current_user, [row.id for row in page.rows]) if page else {},
     }
     status = 422 if form.errors or bulk.errors else 200
     return render_template("instruction/demandes_list.html", **context), status

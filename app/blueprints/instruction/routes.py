@@ -1,12 +1,19 @@
 """Back-office pages (agents only)."""
 
 from flask import render_template
+from flask_login import current_user
 
 from app.blueprints.instruction import bp
+from app.domain import instruction, messages
 from app.policy import can_access_back_office, permission_required
 
 
 @bp.route("/")
 @permission_required(can_access_back_office)
 def home():
-    return render_template("instruction/home.html")
+    """The back office's home: where to go, and what waits for this agent."""
+    return render_template(
+        "instruction/home.html",
+        assigned=instruction.open_assigned_count(current_user),
+        unread=messages.unread_in_assigned(current_user),
+    )

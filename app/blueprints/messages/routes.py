@@ -167,10 +167,7 @@ def thread(demande_id):
 @bp.route("/demandes/<int:demande_id>/messages", methods=["POST"])
 @permission_required(can_use_espace_personnel)
 def post(demande_id):
-    demande = demande_or_404(demande_id)
-    if not can_write_in_thread(current_user, demande):
-        abort(403)
-    return post_from_form(demande)
+    return post_from_form(demande_or_404(demande_id))
 
 
 def show_thread(demande: Demande):
@@ -187,7 +184,10 @@ def show_thread(demande: Demande):
 def post_from_form(demande: Demande):
     """« Nouveau message » for the current account's side, with an optional
     attachment (checked by content, like the wizard's files; a refused one
-    keeps the typed message). The caller checked ``can_write_in_thread``."""
+    keeps the typed message). 403 while the thread is closed; the caller
+    answered 404 for a demande the account may not see."""
+    if not can_write_in_thread(current_user, demande):
+        abort(403)
     side = side_of(current_user)
     form = MessageForm()
     full = form.depuis.data == "fil"
