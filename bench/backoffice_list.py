@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event, insert, select  # noqa: E402
+from sqlalchemy import event, func, insert, select  # noqa: E402
 
 from app import create_app, instruction_list  # noqa: E402
 from app.domain import accounts  # noqa: E402
@@ -53,9 +53,13 @@ from app.models import (  # noqa: E402
     AgentRole,
     Demande,
     DemandeStatus,
+    Message,
+    Side,
     Structure,
     Teleservice,
     TeleserviceVersion,
+    Thread,
+    ThreadRead,
 )
 from app.security.passwords import hash_password  # noqa: E402
 from app.teleservices.loader import DEFINITIONS_DIR, load_definitions  # noqa: E402
@@ -168,6 +172,36 @@ def _batches(rows, size=5000):
         yield rows[start : start + size]
 
 
+def seed_messages(rng: random.Random, agent_ids: list[int], now: datetime) -> int:
+    """Fils de discussion on a third of the transmitted demandes (1 to 6
+    messages each, both sides), some read by the bench's agent, so that the
+    list's unread counts run on a realistic message table."""
+    listed = db.session.execute(
+        select(Demande.id, Demande.author_id, Demande.transmitted_at).where(Demande.transmitted_at.is_not(None))
+    ).all()
+    chosen = [row for row in listed if rng.random() < 0.33]
+    for batch in _batches([{"demande_id": d.id, "created_at": d.transmitted_at} for d in chosen]):
+        db.session.execute(insert(Thread.__table__), batch)
+    threads = {demande_id: thread_id for demande_id, thread_id in db.session.execute(select(Thread.demande_id, Thread.id))}
+    message_rows = []
+    for demande in chosen:
+        for n in range(rng.randint(1, 6)):
+            council = rng.random() < 0.4
+            message_rows.append({
+                "thread_id": threads[demande.id], "author_id": rng.choice(agent_ids) if council else demande.author_id,
+                "side": (Side.COUNCIL if council else Side.APPLICANT).value, "body": f"Message {n} au sujet de la demande.",
+                "created_at": min(now, demande.transmitted_at + timedelta(days=n + 1)),
+            })
+    for batch in _batches(message_rows):
+        db.session.execute(insert(Message.__table__), batch)
+    newest = db.session.execute(select(Message.thread_id, func.max(Message.id)).group_by(Message.thread_id)).all()
+    read_rows = [{"thread_id": thread_id, "account_id": agent_ids[0], "last_read_message_id": last}
+                 for thread_id, last in newest if rng.random() < 0.5]  # the bench's agent read half of them
+    for batch in _batches(read_rows):
+        db.session.execute(insert(ThreadRead.__table__), batch)
+    return len(message_rows)
+
+
 def seed(n_demandes: int, n_structures: int, rng: random.Random) -> dict:
     """Bulk inserts; returns what the query shapes need (ids, a reference…)."""
     started = time.perf_counter()
@@ -252,8 +286,9 @@ def seed(n_demandes: int, n_structures: int, rng: random.Random) -> dict:
         })
     for batch in _batches(demande_rows):
         db.session.execute(insert(Demande.__table__), batch)
+    n_messages = seed_messages(rng, agent_ids, now)
     db.session.commit()
-    print(f"Données : {n_demandes} demandes, {n_structures} structures, {len(agent_ids)} agents, "
+    print(f"Données : {n_demandes} demandes, {n_structures} structures, {len(agent_ids)} agents, {n_messages} messages, "
           f"{sum(len(v) for v in versions.values())} versions de téléservices, en {time.perf_counter() - started:.1f} s.")
     sample = db.session.execute(
         select(Demande.reference, Demande.structure_id).where(Demande.status == DemandeStatus.EN_INSTRUCTION, Demande.structure_id.is_not(None)).limit(1)
