@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app import attachments
-from app.domain import demandes, instruction, suivi
+from app.domain import demandes, instruction, messages, suivi
 from app.domain.base import OperationContext
 from app.extensions import db
 from app.models import Demande
@@ -21,7 +21,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # What happens after filing, in order, to reach each status.
 AFTER_FILING = {
     "transmise": ["transmit"],
-    "en_instruction": ["transmit", "instruct"],
+    "en_instruction": ["transmit", "instruct", "message"],
     "complements_demandes": ["transmit", "instruct", "complements"],
     "acceptee": ["transmit", "instruct", "accept"],
     "refusee": ["transmit", "instruct", "refuse"],
@@ -64,6 +64,8 @@ def _advance(demande, steps, referent, agent) -> None:
             suivi.transmit(OperationContext(actor=referent), demande, ca_date=date(2026, 11, 10), pv=("pv-ca.pdf", _stored_pdf(), "application/pdf"))
         elif step == "instruct":
             instruction.start_instruction(council, demande)
+        elif step == "message":  # a fil de discussion to read and answer
+            messages.post_as_agent(council, demande, "Bonjour, combien d'élèves participeront aux rencontres ? Merci de votre réponse.")
         elif step == "complements":
             instruction.request_complements(council, demande, "Merci de joindre un second devis pour le transport.", ["dossier"])
         elif step == "accept":

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Account, Demande, DemandeStatus, Structure
+from app.models import Account, Demande, DemandeStatus, Message, Side, Structure
 from tests.support.accounts import PASSWORD
 
 
@@ -52,4 +52,6 @@ def test_demo_load_is_idempotent(make_app, tmp_path):
         assert roles == {"USAGER-OCCITANIE": "referent", "PROF-DEMO": "membre"}
         statuses = set(db.session.scalars(select(Demande.status)))
         assert statuses == {s.value for s in DemandeStatus}  # a demande in every status
+        (message,) = db.session.scalars(select(Message)).all()  # a fil de discussion to answer
+        assert message.side == Side.COUNCIL and message.thread.demande.status == DemandeStatus.EN_INSTRUCTION
         assert "Demande de démonstration" not in second.output
