@@ -79,8 +79,7 @@ def save_step(ctx: OperationContext, demande: Demande, step: str, answers: dict,
     if the demande changed since, nothing is written and ``StaleDemande``
     says so (optimistic locking; the version column also catches a save
     that races this one)."""
-    reopened = demande.status == DemandeStatus.COMPLEMENTS_DEMANDES and step in (*(demande.reopened_steps or []), "recapitulatif")
-    if demande.status not in EDITABLE_STATUSES and not reopened:
+    if not step_is_editable(demande, step):
         raise DomainError("Cette demande n'est plus modifiable.")
     if expected_version != demande.version:
         raise StaleDemande(demande)
@@ -99,9 +98,18 @@ def save_step(ctx: OperationContext, demande: Demande, step: str, answers: dict,
 EDITABLE_STATUSES = (DemandeStatus.BROUILLON,)
 
 
+def step_is_editable(demande: Demande, step: str) -> bool:
+    """A draft's steps, or the steps the council reopened with « Demander des compléments »."""
+    reopened = demande.status == DemandeStatus.COMPLEMENTS_DEMANDES and step in (*(demande.reopened_steps or []), "recapitulatif")
+    return demande.status in EDITABLE_STATUSES or reopened
+
+
 @operation
 def add_attachment(ctx: OperationContext, demande: Demande, slot: str, original_name: str, stored, content_type: str) -> Attachment:
-    """Record a file already checked and stored (``app.attachments``)."""
+    """Record a file already checked and stored (``app.attachments``), while
+    « Votre dossier » (where documents are attached) may be changed."""
+    if not step_is_editable(demande, "dossier"):
+        raise DomainError("Cette demande n'est plus modifiable.")
     attachment = Attachment(
         demande=demande,
         slot=slot,

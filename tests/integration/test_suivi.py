@@ -216,3 +216,17 @@ def test_ca_date_today_is_accepted(world, referent_client):
 
     response = _transmit(referent_client, demande, ca_date=date.today().strftime("%d/%m/%Y"))
     assert response.status_code == 303
+
+
+def test_no_document_is_added_to_a_filed_demande(world, tmp_path):
+    """Documents go with « Votre dossier »: once filed (and unless the council
+    reopens that step), the domain refuses one more."""
+    from app import attachments
+    from app.domain import demandes
+    from app.domain.base import DomainError, OperationContext
+
+    app, demande = world
+    stored = attachments.store_bytes(b"%PDF-1.4 x", tmp_path)
+    with pytest.raises(DomainError, match="n'est plus modifiable"):
+        demandes.add_attachment(OperationContext(actor=demande.author), demande, "devis", "tard.pdf", stored, "application/pdf")
+    assert "tard.pdf" not in {a.original_name for a in demande.attachments}

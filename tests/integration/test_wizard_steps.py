@@ -161,6 +161,38 @@ def test_a_stale_version_gets_the_conflict_page_and_nothing_is_lost(teacher, dem
     assert demande.step_answers("dossier")["intitule"] == "Version de l'onglet 2"
 
 
+def _stale_post_with_files(teacher, demande, files):
+    url = f"/demandes/{demande.id}/etapes/dossier"
+    old_version = re.search(r'name="version" value="(\d+)"', teacher.get(url).get_data(as_text=True)).group(1)
+    post_page(teacher, demande.id, "dossier", {**DOSSIER, "intitule": "Version de l'onglet 1"}, action="enregistrer")
+    data = {**DOSSIER, "intitule": "Version de l'onglet 2", "version": old_version, "action": "enregistrer", **files}
+    return teacher.post(url, data=data, content_type="multipart/form-data")
+
+
+def test_files_sent_with_a_stale_version_are_kept(teacher, demande):
+    """Files never conflict (each one is one more document): the conflict page
+    says they are joined, and only the typed answers wait for the choice."""
+    before = {a.id for a in demande.attachments}
+    response = _stale_post_with_files(teacher, demande, {"document-programme": devis("programme de l'onglet 2.pdf")})
+    assert response.status_code == 409
+    text = page_text(response.get_data(as_text=True))
+    assert "Version de l'onglet 2" in text and "Les fichiers que vous aviez choisis sont joints à la demande" in text
+    db.session.refresh(demande)
+    (added,) = [a for a in demande.attachments if a.id not in before]
+    assert added.slot == "programme" and added.original_name == "programme de l'onglet 2.pdf"
+    assert demande.step_answers("dossier")["intitule"] == "Version de l'onglet 1"  # answers wait for the choice
+
+
+def test_a_refused_file_with_a_stale_version_is_explained(teacher, demande):
+    before = {a.id for a in demande.attachments}
+    response = _stale_post_with_files(teacher, demande, {"document-programme": devis("programme.pdf", b"pas un PDF")})
+    assert response.status_code == 409
+    text = html.unescape(page_text(response.get_data(as_text=True)))
+    assert "Certains fichiers n'ont pas été joints" in text and "n'est pas un PDF" in text
+    db.session.refresh(demande)
+    assert {a.id for a in demande.attachments} == before
+
+
 def test_a_draft_survives_logout(app_with_people, teacher, demande):
     post_page(teacher, demande.id, "dossier", {**DOSSIER, "intitule": "Mon brouillon"}, action="enregistrer")
     teacher.post("/deconnexion")

@@ -178,7 +178,9 @@ def _save_and_go(demande, page):
         expected = int(request.form.get("version", "0"))
         demandes.save_step(operation_context(), demande, step, answers, expected)
     except demandes.StaleDemande as conflict:
-        return _conflict(conflict.demande, page, answers)
+        # Files never conflict (each is one more document): keep those sent.
+        kept = step == "dossier" and demandes.step_is_editable(conflict.demande, step)
+        return _conflict(conflict.demande, page, answers, _store_uploads(conflict.demande) if kept else None)
     except DomainError as refusal:
         flash(refusal.message, "info")
         return redirect_to(url_for("suivi.demande", demande_id=demande.id))
@@ -227,6 +229,14 @@ def _handle_documents(demande) -> dict:
             errors[f"document-{attachment.slot}"] = refusal.message
         else:
             attachments.delete_stored(attachments.attachments_directory(current_app), stored_name)
+    return errors | _store_uploads(demande)
+
+
+def _store_uploads(demande) -> dict:
+    """Store each file sent for a document of the dossier (checked by
+    content); returns {field: message} for the files refused."""
+    errors = {}
+    ctx = operation_context()
     max_bytes = current_app.config["ATTACHMENT_MAX_BYTES"]
     for document in demande.definition.documents:
         upload = request.files.get(f"document-{document.code}")
@@ -236,8 +246,13 @@ def _handle_documents(demande) -> dict:
         if not check.ok:
             errors[f"document-{document.code}"] = check.error
             continue
-        stored = attachments.store(upload, attachments.attachments_directory(current_app))
-        demandes.add_attachment(ctx, demande, document.code, upload.filename, stored, check.content_type)
+        directory = attachments.attachments_directory(current_app)
+        stored = attachments.store(upload, directory)
+        try:
+            demandes.add_attachment(ctx, demande, document.code, upload.filename, stored, check.content_type)
+        except DomainError as refusal:  # no longer editable: forget the stored file
+            attachments.delete_stored(directory, stored.stored_name)
+            errors[f"document-{document.code}"] = refusal.message
     return errors
 
 
@@ -252,9 +267,11 @@ def _return_complements(demande):
     return redirect_to(url_for("suivi.demande", demande_id=demande.id))
 
 
-def _conflict(saved_demande, page, typed):
+def _conflict(saved_demande, page, typed, file_errors=None):
     """Two tabs (or two people) on one demande: show both versions of the
-    step, let the person choose; nothing is discarded."""
+    step, let the person choose; nothing is discarded. ``file_errors``: the
+    files sent were stored (None: none could be, the step is no longer
+    editable), except those refused, by field."""
     step = pages.step_of(page)
     fields = pages.page_fields(saved_demande.definition, page, {**saved_demande.step_answers(step), **typed})
     rows = [
@@ -271,6 +288,8 @@ def _conflict(saved_demande, page, typed):
             rows=rows,
             typed_json=json.dumps(typed, ensure_ascii=False),
             files_sent=any(f.filename for f in request.files.values()),
+            files_kept=file_errors is not None,
+            file_errors=file_errors or {},
         ),
         409,
     )
