@@ -5,15 +5,7 @@ from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from app.models import Civilite
-from app.validators import (
-    EmailAddress,
-    Matches,
-    PasswordPolicy,
-    PersonName,
-    Required,
-    collapse_spaces,
-    strip,
-)
+from app.validators import EmailAddress, Matches, PasswordPolicy, PersonName, Required, collapse_spaces, strip
 
 CIVILITE_CHOICES = [SelectChoice(c.value, c.label) for c in Civilite]
 

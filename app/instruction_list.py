@@ -37,31 +37,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterator
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    String,
-    and_,
-    func,
-    literal,
-    or_,
-    select,
-    tuple_,
-    union_all,
-)
+from sqlalchemy import ColumnElement, Select, String, and_, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.models import (
-    Account,
-    AccountStatus,
-    Demande,
-    DemandeStatus,
-    FamilleTiers,
-    Structure,
-    Teleservice,
-    TeleserviceVersion,
-)
+from app.models import Account, AccountStatus, Demande, DemandeStatus, FamilleTiers, Structure, Teleservice, TeleserviceVersion
 from app.models.types import utcnow
 
 PARIS = ZoneInfo("Europe/Paris")

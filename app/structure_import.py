@@ -15,12 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.blueprints.instruction.forms import StructureForm
 from app.domain.base import OperationContext
-from app.domain.structures import (
-    STRUCTURE_FIELDS,
-    ImportReport,
-    find_by_siret,
-    import_structures,
-)
+from app.domain.structures import STRUCTURE_FIELDS, ImportReport, find_by_siret, import_structures
 from app.models import FamilleTiers
 from app.models.structures import FAMILLE_LABELS
 

@@ -9,11 +9,7 @@ import re
 from email_validator import EmailNotValidError, validate_email
 from wtforms.validators import DataRequired, StopValidation, ValidationError
 
-from app.integrations.organisation_lookup import (
-    IdentifierKind,
-    InvalidIdentifier,
-    normalize,
-)
+from app.integrations.organisation_lookup import IdentifierKind, InvalidIdentifier, normalize
 from app.reference import formes_juridiques, normalize_naf
 from app.security.passwords import password_policy_errors
 

@@ -17,13 +17,7 @@ from app.models import Account, AccountStatus, AgentRole
 from app.models.accounts import new_session_nonce
 from app.models.types import utcnow
 from app.security.passwords import hash_password, needs_rehash, verify_password
-from app.security.tokens import (
-    TokenPurpose,
-    TokenState,
-    fingerprint,
-    make_token,
-    read_token,
-)
+from app.security.tokens import TokenPurpose, TokenState, fingerprint, make_token, read_token
 from app.urls import external_url
 
 IDENTIFIANT_TAKEN = "Cet identifiant est déjà utilisé : choisissez-en un autre."

@@ -29,15 +29,7 @@ from app.domain.base import DomainError, OperationContext, operation
 from app.domain.outbox import queue_mail
 from app.extensions import db
 from app.instruction_list import LISTED_STATUSES, unchanged_for_more_than
-from app.models import (
-    Account,
-    AccountStatus,
-    AgentRole,
-    Demande,
-    DemandeStatus,
-    Teleservice,
-    TeleserviceVersion,
-)
+from app.models import Account, AccountStatus, AgentRole, Demande, DemandeStatus, Teleservice, TeleserviceVersion
 from app.models.accounts import new_session_nonce
 from app.models.types import utcnow
 from app.security.tokens import TokenPurpose, make_token
@@ -326,7 +318,11 @@ def dashboard(waiting_days: int, oldest_limit: int = 20) -> Dashboard:
         db.session.scalars(
             select(Demande)
             .where(*waiting)
-            .options(selectinload(Demande.structure))
+            # What the dashboard's table shows of each, loaded with them (no query per row).
+            .options(
+                selectinload(Demande.structure),
+                selectinload(Demande.teleservice_version).selectinload(TeleserviceVersion.teleservice),
+            )
             .order_by(Demande.updated_at, Demande.id)
             .limit(oldest_limit)
         )

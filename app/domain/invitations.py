@@ -15,14 +15,7 @@ from app.domain.audit import record_event
 from app.domain.base import DomainError, OperationContext, operation
 from app.domain.outbox import queue_mail
 from app.extensions import db
-from app.models import (
-    Account,
-    Invitation,
-    InvitationStatus,
-    Membership,
-    MembershipRole,
-    Structure,
-)
+from app.models import Account, Invitation, InvitationStatus, Membership, MembershipRole, Structure
 from app.models.structures import new_nonce
 from app.models.types import utcnow
 from app.security.tokens import TokenPurpose, TokenState, make_token, read_token

@@ -27,13 +27,7 @@ from app.extensions import db
 from app.models import Attachment, Demande, Message, Side, Thread, ThreadRead
 from app.models.types import utcnow
 from app.pagination import Page
-from app.policy import (
-    can_access_back_office,
-    can_view_demande,
-    can_write_in_thread,
-    is_usager,
-    visible_demandes_clause,
-)
+from app.policy import can_access_back_office, can_view_demande, can_write_in_thread, is_usager, visible_demandes_clause
 from app.urls import external_url
 
 MAX_LENGTH = 5000

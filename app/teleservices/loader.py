@@ -31,11 +31,7 @@ from app.domain.audit import record_event
 from app.domain.base import SYSTEM, OperationContext, operation
 from app.extensions import db
 from app.models import Teleservice, TeleserviceVersion
-from app.teleservices.schema import (
-    DefinitionError,
-    TeleserviceDefinition,
-    parse_definition,
-)
+from app.teleservices.schema import DefinitionError, TeleserviceDefinition, parse_definition
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 SUFFIXES = (".yaml", ".yml")

@@ -6,11 +6,7 @@ from decimal import Decimal
 from urllib.parse import urlparse
 
 from app import field_values
-from app.integrations.organisation_lookup import (
-    IdentifierKind,
-    InvalidIdentifier,
-    normalize,
-)
+from app.integrations.organisation_lookup import IdentifierKind, InvalidIdentifier, normalize
 from app.reference import formes_juridiques, normalize_naf
 from app.teleservices.schema import Field
 

@@ -4,12 +4,7 @@ server, and a page fixture that checks accessibility on every load."""
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.support.browser import (
-    CHROMIUM_ARGS,
-    AccessibilityChecker,
-    LiveServer,
-    chromium_path,
-)
+from tests.support.browser import CHROMIUM_ARGS, AccessibilityChecker, LiveServer, chromium_path
 from tests.support.smtp import free_port
 
 pytestmark = pytest.mark.e2e

@@ -12,14 +12,11 @@ from playwright.sync_api import expect
 
 from app.field_values import format_date
 from app.models import AgentRole
-from tests.support.accounts import PASSWORD, make_account, make_agent
+from tests.support.accounts import make_account, make_agent
+from tests.support.browser import log_in, submit
 from tests.support.smtp import SmtpServer
 from tests.support.structures import attach
-from tests.support.wizard import (
-    lycee_with_people,
-    make_filed_demande,
-    open_teleservices,
-)
+from tests.support.wizard import lycee_with_people, make_filed_demande, open_teleservices
 
 NEW_PASSWORD = "Instruction-2026!"
 
@@ -40,11 +37,6 @@ def admin_server(live_server, tmp_path):
     return live_server
 
 
-def _submit(page, name):
-    with page.expect_navigation():
-        page.locator("#main-content").get_by_role("button", name=name, exact=True).click()
-
-
 def _submit_invalid(page, name, js_enabled):
     """A form that comes back with errors: swapped in place with JavaScript
     (focus on the error summary), a new page without."""
@@ -52,19 +44,12 @@ def _submit_invalid(page, name, js_enabled):
         page.locator("#main-content").get_by_role("button", name=name, exact=True).click()
         expect(page.locator(".govuk-error-summary")).to_be_focused()
     else:
-        _submit(page, name)
-
-
-def _login(page, server, identifiant, password=PASSWORD):
-    page.goto(server.url + "/connexion")
-    page.get_by_label("Identifiant", exact=True).fill(identifiant)
-    page.get_by_label("Mot de passe", exact=True).fill(password)
-    _submit(page, "Se connecter")
+        submit(page, name)
 
 
 def test_admin_journey(page, open_page, a11y, admin_server, smtp_server, js_enabled):
     admin = page
-    _login(admin, admin_server, "admin.region")
+    log_in(admin, admin_server.url, "admin.region")
     expect(admin.get_by_role("heading", level=1)).to_have_text("Instruction")
     admin.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Administration").click()
 
@@ -82,14 +67,14 @@ def test_admin_journey(page, open_page, a11y, admin_server, smtp_server, js_enab
         admin.get_by_role("button", name="Actualiser").click()
         expect(admin.locator(".govuk-error-summary")).to_contain_text("Saisissez un nombre de jours")
     else:
-        _submit(admin, "Actualiser")
+        submit(admin, "Actualiser")
     expect(admin.locator(".govuk-error-summary")).to_contain_text("Saisissez un nombre de jours entre 1 et 3 650")
     a11y("tableau de bord, délai invalide")
     admin.get_by_label("Demandes sans changement depuis plus de (jours)").fill("1")
     if js_enabled:
         admin.get_by_role("button", name="Actualiser").click()
     else:
-        _submit(admin, "Actualiser")
+        submit(admin, "Actualiser")
     expect(admin.locator("#en-attente")).to_have_text("Demandes en attente depuis plus de 1 jour")
     expect(admin).to_have_url(re.compile(r"/administration\?jours=1$"))
 
@@ -112,7 +97,7 @@ def test_admin_journey(page, open_page, a11y, admin_server, smtp_server, js_enab
     expect(form.get_by_label("Nom *", exact=True)).to_have_value("Martin")
     a11y("créer un agent, erreurs")
     form.get_by_label("Identifiant *").fill("c.martin")
-    _submit(admin, "Créer l'agent et envoyer le lien")
+    submit(admin, "Créer l'agent et envoyer le lien")
     expect(admin.get_by_role("heading", level=1)).to_have_text("Claire Martin")
     expect(admin.get_by_text("Le compte de Claire Martin est créé")).to_be_visible()
     a11y("fiche de l'agent")
@@ -124,8 +109,8 @@ def test_admin_journey(page, open_page, a11y, admin_server, smtp_server, js_enab
     a11y("choisir son mot de passe", newcomer)
     newcomer.get_by_label("Nouveau mot de passe *", exact=True).fill(NEW_PASSWORD)
     newcomer.get_by_label("Confirmation du mot de passe *").fill(NEW_PASSWORD)
-    _submit(newcomer, "Enregistrer le nouveau mot de passe")
-    _login(newcomer, admin_server, "c.martin", NEW_PASSWORD)
+    submit(newcomer, "Enregistrer le nouveau mot de passe")
+    log_in(newcomer, admin_server.url, "c.martin", NEW_PASSWORD)
     expect(newcomer.get_by_role("heading", level=1)).to_have_text("Instruction")
     expect(newcomer.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Administration")).to_have_count(0)
     a11y("l'instructeur connecté", newcomer)
@@ -134,15 +119,15 @@ def test_admin_journey(page, open_page, a11y, admin_server, smtp_server, js_enab
     admin.get_by_role("link", name="Désactiver le compte").click()
     expect(admin.get_by_role("heading", level=1)).to_have_text("Désactiver le compte de Claire Martin ?")
     a11y("désactiver un agent")
-    _submit(admin, "Désactiver le compte")
+    submit(admin, "Désactiver le compte")
     expect(admin.get_by_text("Le compte de Claire Martin est désactivé")).to_be_visible()
     expect(admin.locator(".govuk-summary-list")).to_contain_text("Désactivé")
     a11y("agent désactivé")
     newcomer.reload()
     expect(newcomer.get_by_role("heading", level=1)).to_have_text("Bienvenue")
-    _submit(admin, "Réactiver le compte")
+    submit(admin, "Réactiver le compte")
     expect(admin.get_by_text("Le compte de Claire Martin est réactivé")).to_be_visible()
-    _login(newcomer, admin_server, "c.martin", NEW_PASSWORD)
+    log_in(newcomer, admin_server.url, "c.martin", NEW_PASSWORD)
     expect(newcomer.get_by_role("heading", level=1)).to_have_text("Instruction")
 
     # The admin closes « Trajectoires » by moving its closing date to yesterday.
@@ -165,7 +150,7 @@ def test_admin_journey(page, open_page, a11y, admin_server, smtp_server, js_enab
     a11y("modifier le téléservice, erreurs")
     yesterday = format_date(date.today() - timedelta(days=1))
     admin.get_by_label("Date de clôture *").fill(yesterday)
-    _submit(admin, "Enregistrer une nouvelle version")
+    submit(admin, "Enregistrer une nouvelle version")
     expect(admin.get_by_text("La version 2 du téléservice est enregistrée")).to_be_visible()
     summary = admin.locator(".govuk-summary-list")
     expect(summary).to_contain_text("Clôturé")

@@ -12,14 +12,7 @@ from playwright.sync_api import expect
 
 from tests.support.accounts import PASSWORD, make_account
 from tests.support.structures import attach, make_structure
-from tests.support.teleservices import (
-    TRAJECTOIRES,
-    closed_window,
-    load_teleservices,
-    minimal_definition,
-    open_window,
-    write_definitions,
-)
+from tests.support.teleservices import TRAJECTOIRES, closed_window, load_teleservices, minimal_definition, open_window, write_definitions
 
 
 def _submit(page, name):

@@ -9,15 +9,10 @@ import pytest
 from playwright.sync_api import expect
 
 from app.models import AgentRole
-from tests.support.accounts import PASSWORD, make_agent
-from tests.support.browser import LiveServer
+from tests.support.accounts import make_agent
+from tests.support.browser import LiveServer, log_in, submit
 from tests.support.smtp import SmtpServer, free_port
-from tests.support.wizard import (
-    PDF,
-    lycee_with_people,
-    make_filed_demande,
-    open_teleservices,
-)
+from tests.support.wizard import PDF, lycee_with_people, make_filed_demande, open_teleservices
 
 
 @pytest.fixture
@@ -50,22 +45,10 @@ def instruction_server(make_app, smtp_server, tmp_path):
     server.stop()
 
 
-def _submit(page, name):
-    with page.expect_navigation():
-        page.locator("#main-content").get_by_role("button", name=name, exact=True).first.click()
-
-
-def _login(page, server, identifiant):
-    page.goto(server.url + "/connexion")
-    page.get_by_label("Identifiant", exact=True).fill(identifiant)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    _submit(page, "Se connecter")
-
-
 def test_instruction_journey(page, open_page, a11y, instruction_server, smtp_server, js_enabled):
     server, reference = instruction_server, instruction_server.reference
     agent = page
-    _login(agent, server, "instructeur")
+    log_in(agent, server.url, "instructeur")
     agent.goto(server.url + "/instruction/demandes")
     a11y("liste des demandes")
     agent.get_by_label("Rechercher", exact=True).fill(reference)
@@ -80,7 +63,7 @@ def test_instruction_journey(page, open_page, a11y, instruction_server, smtp_ser
     agent.get_by_role("link", name=re.compile(reference)).first.click()
     expect(agent.get_by_role("heading", level=1)).to_have_text(f"Demande {reference}")
     a11y("demande (agent)")
-    _submit(agent, "Passer en instruction")
+    submit(agent, "Passer en instruction")
     expect(agent.get_by_text("La demande est en instruction")).to_be_visible()
 
     # The fil de discussion with the applicant, from the back office.
@@ -89,7 +72,7 @@ def test_instruction_journey(page, open_page, a11y, instruction_server, smtp_ser
         agent.locator("#fil-de-discussion").get_by_role("button", name="Envoyer le message").click()
         expect(agent.locator("#fil-de-discussion article").first).to_be_focused()
     else:
-        _submit(agent, "Envoyer le message")
+        submit(agent, "Envoyer le message")
         expect(agent.get_by_text("Votre message est envoyé. Le demandeur en est informé par courriel.")).to_be_visible()
     expect(agent.locator("#fil-de-discussion")).to_contain_text("Bonjour, nous étudions votre projet.")
     a11y("demande (agent), message envoyé")
@@ -104,12 +87,12 @@ def test_instruction_journey(page, open_page, a11y, instruction_server, smtp_ser
     a11y("demander des compléments")
     agent.get_by_label("Compléments attendus *").fill("Joignez un second devis pour le transport.")
     agent.get_by_label("Votre dossier").check()
-    _submit(agent, "Demander les compléments")
+    submit(agent, "Demander les compléments")
     expect(agent.get_by_text("Les compléments sont demandés")).to_be_visible()
     smtp_server.wait_for("prof@exemple.fr", "compléments")
 
     applicant = open_page()
-    _login(applicant, server, "prof")
+    log_in(applicant, server.url, "prof")
     applicant.goto(server.url + "/demandes")
     applicant.get_by_role("link", name=re.compile(reference)).first.click()
     expect(applicant.locator("#main-content")).to_contain_text("Joignez un second devis pour le transport.")
@@ -119,10 +102,10 @@ def test_instruction_journey(page, open_page, a11y, instruction_server, smtp_ser
     expect(applicant.get_by_role("heading", level=1)).to_have_text("Étape 5 sur 6 : Votre dossier")
     applicant.locator("#document-devis").set_input_files(files=[{"name": "second-devis.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     applicant.get_by_label("Intitulé du projet *").fill("Les métiers de la mer et du littoral")
-    _submit(applicant, "Suivant")
+    submit(applicant, "Suivant")
     expect(applicant.get_by_role("heading", level=1)).to_have_text("Étape 6 sur 6 : Récapitulatif")
     a11y("récapitulatif des compléments", applicant)
-    _submit(applicant, "Renvoyer les compléments à la Région")
+    submit(applicant, "Renvoyer les compléments à la Région")
     expect(applicant.get_by_text("Vos compléments sont transmis à la Région")).to_be_visible()
 
     agent.reload()
@@ -137,11 +120,11 @@ def test_instruction_journey(page, open_page, a11y, instruction_server, smtp_ser
         agent.locator("#main-content").get_by_role("button", name="Accepter la demande").click()
         expect(agent.locator(".govuk-error-summary")).to_be_focused()
     else:
-        _submit(agent, "Accepter la demande")
+        submit(agent, "Accepter la demande")
     expect(agent.locator(".govuk-error-summary")).to_contain_text("ne peut pas dépasser le montant demandé")
     a11y("accepter, erreur")
     agent.get_by_label("Montant accordé (en euros) *", exact=True).fill("80,00")
-    _submit(agent, "Accepter la demande")
+    submit(agent, "Accepter la demande")
     expect(agent.get_by_text("La demande est acceptée")).to_be_visible()
 
     decision = smtp_server.wait_for("prof@exemple.fr", "Décision")

@@ -17,15 +17,10 @@ from app.domain import messages, suivi
 from app.domain.base import OperationContext
 from app.extensions import db
 from app.models import Account, Demande
-from tests.support.accounts import PASSWORD, make_agent
-from tests.support.browser import LiveServer
+from tests.support.accounts import make_agent
+from tests.support.browser import LiveServer, log_in
 from tests.support.smtp import SmtpServer, free_port
-from tests.support.wizard import (
-    PDF,
-    lycee_with_people,
-    make_filed_demande,
-    open_teleservices,
-)
+from tests.support.wizard import PDF, lycee_with_people, make_filed_demande, open_teleservices
 
 COUNCIL = "instruction@region.example"
 
@@ -57,11 +52,7 @@ def messages_server(make_app, smtp_server, tmp_path):
 
 
 def _login(page, server, identifiant):
-    page.goto(server.url + "/connexion")
-    page.get_by_label("Identifiant", exact=True).fill(identifiant)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Se connecter").click()
+    log_in(page, server.url, identifiant)
     expect(page.get_by_role("heading", level=1)).to_have_text("Espace personnel")
 
 

@@ -9,15 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.accounts import PASSWORD
-from tests.support.browser import LiveServer
+from tests.support.browser import LiveServer, log_in, submit
 from tests.support.smtp import SmtpServer, free_port
-from tests.support.wizard import (
-    PDF,
-    lycee_with_people,
-    make_filed_demande,
-    open_teleservices,
-)
+from tests.support.wizard import PDF, lycee_with_people, make_filed_demande, open_teleservices
 
 
 @pytest.fixture
@@ -40,22 +34,10 @@ def suivi_server(make_app, smtp_server, tmp_path):
     server.stop()
 
 
-def _submit(page, name):
-    with page.expect_navigation():
-        page.locator("#main-content").get_by_role("button", name=name, exact=True).first.click()
-
-
-def _login(page, server, identifiant):
-    page.goto(server.url + "/connexion/acteurs-publics")
-    page.get_by_label("Identifiant", exact=True).fill(identifiant)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    _submit(page, "Se connecter")
-
-
 def test_suivi_journey(page, open_page, a11y, suivi_server, smtp_server, js_enabled):
     reference = suivi_server.reference
     referent = page
-    _login(referent, suivi_server, "ref")
+    log_in(referent, suivi_server.url, path="/connexion/acteurs-publics", identifiant="ref")
     referent.get_by_role("link", name="Suivre mes demandes d'aide").click()
     expect(referent.get_by_role("heading", level=1)).to_have_text("Suivre mes demandes d'aide")
     expect(referent.locator("#main-content table")).to_contain_text("Les métiers de la mer")
@@ -68,13 +50,13 @@ def test_suivi_journey(page, open_page, a11y, suivi_server, smtp_server, js_enab
     referent.get_by_role("link", name="Renvoyer à l'auteur pour modification").click()
     a11y("renvoyer à l'auteur")
     referent.get_by_label("Message à l'auteur *").fill("Précisez le budget des transports.")
-    _submit(referent, "Renvoyer à l'auteur")
+    submit(referent, "Renvoyer à l'auteur")
     expect(referent.get_by_text("La demande est renvoyée à son auteur")).to_be_visible()
     smtp_server.wait_for("prof@exemple.fr", "renvoyée pour modification")
 
     # The teacher corrects and files again.
     teacher = open_page()
-    _login(teacher, suivi_server, "prof")
+    log_in(teacher, suivi_server.url, path="/connexion/acteurs-publics", identifiant="prof")
     teacher.goto(suivi_server.url + "/demandes")
     teacher.get_by_role("link", name=re.compile(reference)).click()
     expect(teacher.locator("#main-content")).to_contain_text("Précisez le budget des transports.")
@@ -82,7 +64,7 @@ def test_suivi_journey(page, open_page, a11y, suivi_server, smtp_server, js_enab
     teacher.get_by_role("link", name="Continuer la saisie").click()
     expect(teacher.get_by_role("heading", level=1)).to_have_text("Étape 6 sur 6 : Récapitulatif")
     teacher.get_by_label("Je certifie sur l'honneur l'exactitude des informations").check()
-    _submit(teacher, "Déposer ma demande")
+    submit(teacher, "Déposer ma demande")
     expect(teacher.get_by_role("heading", level=1)).to_contain_text("Demande déposée")
     expect(teacher.locator("#main-content")).to_contain_text(reference)  # the same reference
 
@@ -96,13 +78,13 @@ def test_suivi_journey(page, open_page, a11y, suivi_server, smtp_server, js_enab
         referent.locator("#main-content").get_by_role("button", name="Transmettre à la Région").click()
         expect(referent.locator(".govuk-error-summary")).to_be_focused()
     else:
-        _submit(referent, "Transmettre à la Région")
+        submit(referent, "Transmettre à la Région")
     expect(referent.locator(".govuk-error-summary")).to_contain_text("Confirmez la transmission")
     expect(referent.get_by_label("Date du Conseil d'Administration *")).to_have_value("10/11/2026")
     a11y("transmettre, erreur")
     referent.locator("#pv").set_input_files(files=[{"name": "pv-ca.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     referent.get_by_label(re.compile("Je confirme que le Conseil")).check()
-    _submit(referent, "Transmettre à la Région")
+    submit(referent, "Transmettre à la Région")
     expect(referent.get_by_text(f"La demande {reference} est transmise à la Région")).to_be_visible()
     a11y("demande transmise")
 

@@ -39,16 +39,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from stdnum.fr import siret as stdnum_siret
 
-from app.integrations.organisation_lookup.payloads import (
-    ASSOCIATION,
-    ENDPOINTS,
-    ETABLISSEMENT,
-    UNITE_LEGALE,
-)
-from app.integrations.organisation_lookup.staging_data import (
-    SANDBOX_DATA_DIR,
-    load_staging_cases,
-)
+from app.integrations.organisation_lookup.payloads import ASSOCIATION, ENDPOINTS, ETABLISSEMENT, UNITE_LEGALE
+from app.integrations.organisation_lookup.staging_data import SANDBOX_DATA_DIR, load_staging_cases
 
 SEARCH_DATA_DIR = Path(__file__).resolve().parent / "data" / "recherche-entreprises"
 DEFAULT_TOKEN = "fake-api-entreprise-token"

@@ -14,25 +14,13 @@ from app.domain import demandes as demande_domain
 from app.domain.base import SYSTEM, DomainError, OperationContext
 from app.extensions import db
 from app.field_values import format_amount, format_date
-from app.models import (
-    Account,
-    AccountStatus,
-    AgentRole,
-    AuditEvent,
-    Demande,
-    DemandeStatus,
-    Teleservice,
-)
+from app.models import Account, AccountStatus, AgentRole, AuditEvent, Demande, DemandeStatus, Teleservice
 from app.models.types import utcnow
 from tests.conftest import link_in, outbox
 from tests.support.accounts import PASSWORD, login, make_account, make_agent
 from tests.support.structures import attach, make_structure
 from tests.support.web import error_messages, page_text
-from tests.support.wizard import (
-    lycee_with_people,
-    make_filed_demande,
-    open_teleservices,
-)
+from tests.support.wizard import lycee_with_people, make_filed_demande, open_teleservices
 
 NEW_AGENT = {
     "identifiant": "c.martin",

@@ -13,12 +13,7 @@ from app.extensions import db
 from app.models import Demande, MembershipRole
 from tests.support.accounts import login, make_account, make_agent
 from tests.support.structures import ASSOCIATION, attach, make_structure
-from tests.support.teleservices import (
-    TRAJECTOIRES,
-    load_teleservices,
-    minimal_definition,
-    write_definitions,
-)
+from tests.support.teleservices import TRAJECTOIRES, load_teleservices, minimal_definition, write_definitions
 from tests.support.web import page_text
 
 CATALOGUE = "/demandes/teleservices"

@@ -16,13 +16,7 @@ from app.models import AgentRole, AuditEvent, DemandeStatus, OutgoingMail
 from tests.conftest import outbox
 from tests.support.accounts import login, make_agent
 from tests.support.web import error_messages, page_text
-from tests.support.wizard import (
-    PDF,
-    lycee_with_people,
-    make_filed_demande,
-    open_teleservices,
-    post_page,
-)
+from tests.support.wizard import PDF, lycee_with_people, make_filed_demande, open_teleservices, post_page
 
 
 @pytest.fixture

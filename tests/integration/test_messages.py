@@ -15,28 +15,14 @@ from app.domain import messages
 from app.domain import structures as structure_domain
 from app.domain.base import SYSTEM, DomainError, OperationContext
 from app.extensions import db
-from app.models import (
-    AuditEvent,
-    Demande,
-    DemandeStatus,
-    Membership,
-    Message,
-    Side,
-    Thread,
-    ThreadRead,
-)
+from app.models import AuditEvent, Demande, DemandeStatus, Membership, Message, Side, Thread, ThreadRead
 from app.models.types import utcnow
 from app.policy import can_view_demande, visible_demandes_clause
 from tests.conftest import link_in, outbox
 from tests.support.accounts import login, make_account, make_agent
 from tests.support.structures import ASSOCIATION, attach, make_structure
 from tests.support.web import error_messages, page_text
-from tests.support.wizard import (
-    PDF,
-    lycee_with_people,
-    make_filed_demande,
-    open_teleservices,
-)
+from tests.support.wizard import PDF, lycee_with_people, make_filed_demande, open_teleservices
 
 COUNCIL = "instruction@region.example"
 NEW_TAG = '<strong class="govuk-tag">Nouveau</strong>'

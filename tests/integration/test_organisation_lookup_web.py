@@ -12,16 +12,7 @@ from app.integrations.organisation_lookup import LookupConfigurationError
 from app.models import OrganisationLookupCacheEntry
 from tests.fakes.api_entreprise import Fault
 from tests.support.accounts import login, make_account, make_agent
-from tests.support.organisations import (  # noqa: F401  (fixtures app, fake)
-    CLOSED_RNA,
-    NON_DIFFUSIBLE,
-    SNCF,
-    UNAVAILABLE_MESSAGE,
-    UNKNOWN_SIRET,
-    app,
-    fake,
-    lookup_config,
-)
+from tests.support.organisations import CLOSED_RNA, NON_DIFFUSIBLE, SNCF, UNAVAILABLE_MESSAGE, UNKNOWN_SIRET, app, fake, lookup_config  # noqa: F401  (fixtures app, fake)
 from tests.support.web import error_messages, input_value
 
 PAGE = "/organisations/recherche"

@@ -11,22 +11,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from app import organisations
 from app.extensions import db
-from app.integrations.organisation_lookup import (
-    IdentifierKind,
-    OrganisationLookupService,
-    OrganisationRecord,
-    Source,
-)
+from app.integrations.organisation_lookup import IdentifierKind, OrganisationLookupService, OrganisationRecord, Source
 from app.integrations.organisation_lookup.db_cache import DatabaseLookupCache
 from app.models import OrganisationLookupCacheEntry
 from tests.fakes.api_entreprise import Fault
-from tests.support.organisations import (  # noqa: F401  (fixtures app, fake)
-    SNCF,
-    UNAVAILABLE_MESSAGE,
-    UNKNOWN_SIRET,
-    app,
-    fake,
-)
+from tests.support.organisations import SNCF, UNAVAILABLE_MESSAGE, UNKNOWN_SIRET, app, fake  # noqa: F401  (fixtures app, fake)
 
 FETCHED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -19,14 +19,7 @@ from app.models import Attachment, Demande, DemandeStatus, Message, Receipt, Thr
 from app.receipts import content_fingerprint, format_fingerprint, make_receipt
 from tests.support.accounts import login, make_account
 from tests.support.web import error_messages, page_text
-from tests.support.wizard import (
-    DOSSIER,
-    devis,
-    latest_demande,
-    lycee_with_people,
-    open_teleservices,
-    post_page,
-)
+from tests.support.wizard import DOSSIER, devis, latest_demande, lycee_with_people, open_teleservices, post_page
 
 PUBLIC_URL = "http://aides.region.example"
 # Later than the filing (now), in winter: 14 h 05 in Paris.

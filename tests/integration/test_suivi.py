@@ -15,13 +15,7 @@ from tests.conftest import link_in, outbox
 from tests.support.accounts import login, make_account
 from tests.support.structures import ASSOCIATION, attach, make_structure
 from tests.support.web import error_messages, page_text
-from tests.support.wizard import (
-    PDF,
-    lycee_with_people,
-    make_filed_demande,
-    open_teleservices,
-    post_page,
-)
+from tests.support.wizard import PDF, lycee_with_people, make_filed_demande, open_teleservices, post_page
 
 
 @pytest.fixture

@@ -11,13 +11,7 @@ from app.models import AuditEvent, Teleservice, TeleserviceVersion
 from app.teleservices.loader import load_definitions, read_definitions, save_new_version
 from app.teleservices.schema import DefinitionError
 from tests.support.accounts import make_agent
-from tests.support.teleservices import (
-    TRAJECTOIRES,
-    minimal_definition,
-    shipped,
-    write_definition,
-    write_definitions,
-)
+from tests.support.teleservices import TRAJECTOIRES, minimal_definition, shipped, write_definition, write_definitions
 
 
 def _versions() -> dict[str, list[int]]:

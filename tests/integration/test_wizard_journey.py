@@ -8,14 +8,7 @@ from app.wizard.steps import BENEFICIAIRE_FRANCE_FIELDS
 from tests.conftest import outbox
 from tests.support.accounts import login
 from tests.support.web import page_text
-from tests.support.wizard import (
-    DOSSIER,
-    devis,
-    latest_demande,
-    lycee_with_people,
-    open_teleservices,
-    post_page,
-)
+from tests.support.wizard import DOSSIER, devis, latest_demande, lycee_with_people, open_teleservices, post_page
 
 
 @pytest.fixture

@@ -9,15 +9,7 @@ import pytest
 from app.extensions import db
 from tests.support.accounts import login, make_account
 from tests.support.web import error_messages, input_value, page_text
-from tests.support.wizard import (
-    DOSSIER,
-    PDF,
-    devis,
-    latest_demande,
-    lycee_with_people,
-    open_teleservices,
-    post_page,
-)
+from tests.support.wizard import DOSSIER, PDF, devis, latest_demande, lycee_with_people, open_teleservices, post_page
 
 
 @pytest.fixture
@@ -239,11 +231,7 @@ def test_htmx_enregistrer_announces_the_draft_in_the_live_region(teacher, demand
 
 
 def test_a_demande_keeps_the_version_it_started_with(app_with_people, teacher, demande, tmp_path):
-    from tests.support.teleservices import (
-        load_teleservices,
-        open_window,
-        write_definitions,
-    )
+    from tests.support.teleservices import load_teleservices, open_window, write_definitions
 
     load_teleservices(write_definitions(tmp_path / "v2", {"TRAJ": {**open_window(), "description": "Nouvelle description."}}))
     teacher.post("/demandes/nouvelle/TRAJ")

@@ -10,10 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.integrations.organisation_lookup import (
-    InMemoryLookupCache,
-    OrganisationLookupService,
-)
+from app.integrations.organisation_lookup import InMemoryLookupCache, OrganisationLookupService
 from tests.fakes.api_entreprise import EXAMPLE_RECIPIENT, FakeApiEntreprise
 
 

@@ -2,18 +2,8 @@
 
 from datetime import date
 
-from app.integrations.organisation_lookup import (
-    EtatAdministratif,
-    FailureKind,
-    LookupFailure,
-    OrganisationRecord,
-    Source,
-)
-from tests.fakes.api_entreprise import (
-    API_ENTREPRISE,
-    EXAMPLE_RECIPIENT,
-    RECHERCHE_ENTREPRISES,
-)
+from app.integrations.organisation_lookup import EtatAdministratif, FailureKind, LookupFailure, OrganisationRecord, Source
+from tests.fakes.api_entreprise import API_ENTREPRISE, EXAMPLE_RECIPIENT, RECHERCHE_ENTREPRISES
 
 ETABLISSEMENTS = "/v4/insee/sirene/etablissements/"
 OPEN_DATA = "/v4/djepva/api-association/associations/open_data/"

@@ -4,13 +4,7 @@ the client tests above prove something."""
 import httpx
 import pytest
 
-from tests.fakes.api_entreprise import (
-    API_ENTREPRISE,
-    EXAMPLE_RECIPIENT,
-    RECHERCHE_ENTREPRISES,
-    FakeApiEntreprise,
-    Fault,
-)
+from tests.fakes.api_entreprise import API_ENTREPRISE, EXAMPLE_RECIPIENT, RECHERCHE_ENTREPRISES, FakeApiEntreprise, Fault
 
 PATH = "/v4/insee/sirene/etablissements/55204944776279"
 PARAMS = {"context": "Tests", "recipient": EXAMPLE_RECIPIENT, "object": "Vérification"}

@@ -4,13 +4,7 @@ from datetime import date
 
 import pytest
 
-from app.integrations.organisation_lookup import (
-    EtatAdministratif,
-    FailureKind,
-    LookupFailure,
-    OrganisationRecord,
-    Source,
-)
+from app.integrations.organisation_lookup import EtatAdministratif, FailureKind, LookupFailure, OrganisationRecord, Source
 from tests.fakes.api_entreprise import API_ENTREPRISE, RECHERCHE_ENTREPRISES, Fault
 
 DINUM = "13002526500013"

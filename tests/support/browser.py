@@ -8,6 +8,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from werkzeug.serving import make_server
 
+from tests.support.accounts import PASSWORD
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -25,6 +27,21 @@ def chromium_path() -> str:
     if path is None:
         pytest.fail("Chromium is missing: install Debian's package (apt-get install -y chromium)")
     return path
+
+
+def submit(page, name: str) -> None:
+    """Click the button ``name`` of the page's main content and wait for the
+    page the form post loads (the way without JavaScript)."""
+    with page.expect_navigation():
+        page.locator("#main-content").get_by_role("button", name=name, exact=True).first.click()
+
+
+def log_in(page, base_url: str, identifiant: str, password: str = PASSWORD, path: str = "/connexion") -> None:
+    """Log in through the login page at ``path``."""
+    page.goto(base_url + path)
+    page.get_by_label("Identifiant", exact=True).fill(identifiant)
+    page.get_by_label("Mot de passe", exact=True).fill(password)
+    submit(page, "Se connecter")
 
 
 class LiveServer:

@@ -15,13 +15,7 @@ from flask import Flask, send_file
 from werkzeug.datastructures import FileStorage
 
 from app import attachments
-from app.attachments import (
-    check_upload,
-    delete_stored,
-    open_stored,
-    safe_download_name,
-    store,
-)
+from app.attachments import check_upload, delete_stored, open_stored, safe_download_name, store
 from app.config import DefaultConfig
 
 MAX = 10 * 1024 * 1024

@@ -2,11 +2,7 @@
 
 import pytest
 
-from app.security.passwords import (
-    hash_password,
-    password_policy_errors,
-    verify_password,
-)
+from app.security.passwords import hash_password, password_policy_errors, verify_password
 
 
 @pytest.mark.parametrize(

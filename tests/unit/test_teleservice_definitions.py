@@ -9,12 +9,7 @@ import pytest
 from app.models import FamilleTiers
 from app.teleservices.loader import DEFINITIONS_DIR, read_definitions
 from app.teleservices.schema import FIELD_TYPES, DefinitionError, definition_from_json
-from tests.support.teleservices import (
-    SHIPPED_FILES,
-    TRAJECTOIRES,
-    minimal_definition,
-    write_definition,
-)
+from tests.support.teleservices import SHIPPED_FILES, TRAJECTOIRES, minimal_definition, write_definition
 
 
 def test_the_three_shipped_definitions_parse():

@@ -5,14 +5,7 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import StringField
 
-from app.validators import (
-    EmailAddress,
-    Identifiant,
-    Matches,
-    PersonName,
-    Required,
-    collapse_spaces,
-)
+from app.validators import EmailAddress, Identifiant, Matches, PersonName, Required, collapse_spaces
 
 
 class SampleForm(FlaskForm):

@@ -9,14 +9,7 @@ from wtforms.validators import AnyOf, Length, Optional, ValidationError
 from app.blueprints.suivi.forms import FrenchDateField
 from app.forms import CIVILITE_CHOICES, email_field
 from app.models import AgentRole
-from app.validators import (
-    DayCount,
-    Identifiant,
-    PersonName,
-    Required,
-    collapse_spaces,
-    strip,
-)
+from app.validators import DayCount, Identifiant, PersonName, Required, collapse_spaces, strip
 
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in AgentRole]
 

@@ -5,12 +5,7 @@ from flask import abort, current_app, flash, render_template, request, url_for
 from sqlalchemy import func, select
 
 from app.blueprints.admin import bp
-from app.blueprints.admin.forms import (
-    AgentForm,
-    DashboardForm,
-    RoleForm,
-    TeleserviceForm,
-)
+from app.blueprints.admin.forms import AgentForm, DashboardForm, RoleForm, TeleserviceForm
 from app.domain import admin
 from app.domain.base import DomainError
 from app.extensions import db
@@ -18,12 +13,7 @@ from app.field_values import format_date
 from app.models import Account, AgentRole, AuditEvent, Demande, Teleservice
 from app.models.types import utcnow
 from app.policy import can_administer, permission_required
-from app.web import (
-    form_errors_to_fields,
-    operation_context,
-    redirect_to,
-    render_invalid,
-)
+from app.web import form_errors_to_fields, operation_context, redirect_to, render_invalid
 
 
 @bp.context_processor

@@ -3,12 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
-from app.forms import (
-    ProfileFieldsMixin,
-    email_confirmation_field,
-    email_field,
-    new_password_fields,
-)
+from app.forms import ProfileFieldsMixin, email_confirmation_field, email_field, new_password_fields
 from app.validators import Identifiant, Required, strip
 
 

@@ -1,38 +1,17 @@
 """Routes of the auth blueprint: route → form → domain operation → template."""
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from app.blueprints.auth import bp
-from app.blueprints.auth.forms import (
-    EmptyForm,
-    LoginForm,
-    RecoveryForm,
-    RegisterForm,
-    ResetPasswordForm,
-)
+from app.blueprints.auth.forms import EmptyForm, LoginForm, RecoveryForm, RegisterForm, ResetPasswordForm
 from app.domain import accounts, invitations, structures
 from app.domain.base import DomainError
 from app.espaces import ESPACES_BY_SLUG, espace_for
 from app.extensions import db, limiter
 from app.models import Account
 from app.policy import can_access_back_office
-from app.web import (
-    form_errors_to_fields,
-    operation_context,
-    redirect_to,
-    render_invalid,
-    safe_next_url,
-)
+from app.web import form_errors_to_fields, operation_context, redirect_to, render_invalid, safe_next_url
 
 
 def _config_limit(key):

@@ -5,14 +5,7 @@ once; a stale version (another tab) gets a conflict page, nothing lost."""
 
 import json
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user
 
 from app import attachments, organisations
@@ -26,11 +19,7 @@ from app.extensions import db
 from app.field_values import date_value, format_date
 from app.models import Attachment
 from app.models.types import utcnow
-from app.policy import (
-    can_edit_demande,
-    can_use_espace_personnel,
-    permission_required,
-)
+from app.policy import can_edit_demande, can_use_espace_personnel, permission_required
 from app.web import is_htmx, operation_context, redirect_to
 from app.wizard import answers as answer_reading
 from app.wizard import pages

@@ -9,12 +9,7 @@ from app.blueprints.structure.current import current_membership, current_members
 from app.domain import accounts
 from app.domain.base import DomainError
 from app.policy import can_use_espace_personnel, permission_required
-from app.web import (
-    form_errors_to_fields,
-    operation_context,
-    redirect_to,
-    render_invalid,
-)
+from app.web import form_errors_to_fields, operation_context, redirect_to, render_invalid
 
 
 @bp.route("/espace")

@@ -6,38 +6,15 @@ from sqlalchemy import select
 
 from app import attachments
 from app.blueprints.instruction import bp
-from app.blueprints.instruction.demande_forms import (
-    AcceptForm,
-    AssignForm,
-    ComplementsForm,
-    MotifForm,
-    NoteForm,
-)
+from app.blueprints.instruction.demande_forms import AcceptForm, AssignForm, ComplementsForm, MotifForm, NoteForm
 from app.blueprints.messages import routes as message_routes
 from app.blueprints.suivi.routes import HISTORY_ACTIONS, beneficiary_name
 from app.domain import instruction
 from app.domain.base import DomainError
 from app.extensions import db
-from app.models import (
-    Account,
-    AccountStatus,
-    Attachment,
-    AuditEvent,
-    Demande,
-    InternalNote,
-    Receipt,
-)
-from app.policy import (
-    can_access_back_office,
-    can_view_demande,
-    permission_required,
-)
-from app.web import (
-    form_errors_to_fields,
-    operation_context,
-    redirect_to,
-    render_invalid,
-)
+from app.models import Account, AccountStatus, Attachment, AuditEvent, Demande, InternalNote, Receipt
+from app.policy import can_access_back_office, can_view_demande, permission_required
+from app.web import form_errors_to_fields, operation_context, redirect_to, render_invalid
 from app.wizard.display import recap_sections
 
 AGENT_HISTORY = (*HISTORY_ACTIONS, "demande.attribuee", "demande.note_interne")

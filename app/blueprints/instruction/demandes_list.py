@@ -7,25 +7,13 @@ the exports (``app.exports``)."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import (
-    Response,
-    flash,
-    render_template,
-    request,
-    send_file,
-    stream_with_context,
-    url_for,
-)
+from flask import Response, flash, render_template, request, send_file, stream_with_context, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from app import exports, instruction_list
 from app.blueprints.instruction import bp
-from app.blueprints.instruction.list_forms import (
-    BulkActionForm,
-    DemandeListForm,
-    list_args,
-)
+from app.blueprints.instruction.list_forms import BulkActionForm, DemandeListForm, list_args
 from app.domain import instruction, messages
 from app.domain.base import DomainError
 from app.extensions import db

@@ -10,14 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from app.blueprints.suivi.forms import FrenchDateField
-from app.instruction_list import (
-    DEFAULT_SORT,
-    LISTED_STATUSES,
-    SORTS,
-    UNASSIGNED,
-    Filters,
-    Sort,
-)
+from app.instruction_list import DEFAULT_SORT, LISTED_STATUSES, SORTS, UNASSIGNED, Filters, Sort
 from app.models import FamilleTiers
 from app.validators import DayCount, strip
 

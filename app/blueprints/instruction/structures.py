@@ -6,11 +6,7 @@ from sqlalchemy import func, or_, select
 
 from app import organisations
 from app.blueprints.instruction import bp
-from app.blueprints.instruction.forms import (
-    ImportForm,
-    StructureForm,
-    StructureSearchForm,
-)
+from app.blueprints.instruction.forms import ImportForm, StructureForm, StructureSearchForm
 from app.blueprints.invitation_actions import apply_invitation_action
 from app.blueprints.organisations.forms import LookupPanel
 from app.domain import invitations
@@ -22,12 +18,7 @@ from app.models import AuditEvent, Invitation, MembershipRole, Structure
 from app.pagination import paginate
 from app.policy import can_manage_structures, permission_required
 from app.structure_import import ImportFileError, import_csv
-from app.web import (
-    form_errors_to_fields,
-    operation_context,
-    redirect_to,
-    render_invalid,
-)
+from app.web import form_errors_to_fields, operation_context, redirect_to, render_invalid
 
 
 def _structure_or_404(structure_id: int) -> Structure:

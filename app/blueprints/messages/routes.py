@@ -24,12 +24,7 @@ from app.blueprints.messages.forms import MessageForm
 from app.domain import messages
 from app.domain.base import DomainError
 from app.models import Demande, Message, Side, Thread
-from app.policy import (
-    can_use_espace_personnel,
-    can_write_in_thread,
-    is_usager,
-    permission_required,
-)
+from app.policy import can_use_espace_personnel, can_write_in_thread, is_usager, permission_required
 from app.web import form_errors_to_fields, is_htmx, operation_context
 
 SHOWN_ON_DEMANDE_PAGE = 3  # the last messages the demande page shows

@@ -12,19 +12,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, Length, Optional, ValidationError
 
 from app import organisations, reference
-from app.integrations.organisation_lookup import (
-    IdentifierKind,
-    InvalidIdentifier,
-    normalize,
-)
+from app.integrations.organisation_lookup import IdentifierKind, InvalidIdentifier, normalize
 from app.organisations import CHOICE_FIELD, LookupOutcome
-from app.validators import (
-    CodePostal,
-    OrganisationIdentifier,
-    Required,
-    collapse_spaces,
-    strip,
-)
+from app.validators import CodePostal, OrganisationIdentifier, Required, collapse_spaces, strip
 
 KINDS = (IdentifierKind.SIRET.value, IdentifierKind.RNA.value)
 KIND_MESSAGE = "Choisissez une recherche par SIRET ou par RNA"

@@ -6,11 +6,7 @@ from flask import render_template, url_for
 from app import organisations, reference
 from app.blueprints.organisations import bp
 from app.blueprints.organisations.forms import LookupPanel, OrganisationDetailsForm
-from app.policy import (
-    can_access_back_office,
-    can_lookup_organisations,
-    permission_required,
-)
+from app.policy import can_access_back_office, can_lookup_organisations, permission_required
 from app.web import is_htmx, safe_next_url
 
 

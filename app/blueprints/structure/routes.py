@@ -12,18 +12,8 @@ from app.domain.base import DomainError
 from app.extensions import db
 from app.forms import InviteForm
 from app.models import Invitation, Membership, MembershipRole
-from app.policy import (
-    can_accept_invitation,
-    can_manage_members,
-    can_use_espace_personnel,
-    permission_required,
-)
-from app.web import (
-    form_errors_to_fields,
-    operation_context,
-    redirect_to,
-    render_invalid,
-)
+from app.policy import can_accept_invitation, can_manage_members, can_use_espace_personnel, permission_required
+from app.web import form_errors_to_fields, operation_context, redirect_to, render_invalid
 
 
 def _membership_or_404():

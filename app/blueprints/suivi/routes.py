@@ -1,14 +1,6 @@
 """Routes of « Suivre mes demandes d'aide »."""
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import abort, current_app, flash, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -23,18 +15,8 @@ from app.domain.base import DomainError
 from app.extensions import db
 from app.models import Account, Attachment, AuditEvent, Demande, MembershipRole, Receipt
 from app.pagination import paginate
-from app.policy import (
-    can_edit_demande,
-    can_transmit,
-    can_use_espace_personnel,
-    permission_required,
-)
-from app.web import (
-    form_errors_to_fields,
-    operation_context,
-    redirect_to,
-    render_invalid,
-)
+from app.policy import can_edit_demande, can_transmit, can_use_espace_personnel, permission_required
+from app.web import form_errors_to_fields, operation_context, redirect_to, render_invalid
 from app.wizard.display import recap_sections
 
 SORT_COLUMNS = {

@@ -14,23 +14,8 @@ Typical use::
 """
 
 from .cache import InMemoryLookupCache, LookupCache
-from .identifiers import (
-    IdentifierKind,
-    InvalidIdentifier,
-    normalize,
-    normalize_rna,
-    normalize_siren,
-    normalize_siret,
-)
-from .records import (
-    FAILURE_MESSAGES,
-    EtatAdministratif,
-    FailureKind,
-    LookupFailure,
-    LookupResult,
-    OrganisationRecord,
-    Source,
-)
+from .identifiers import IdentifierKind, InvalidIdentifier, normalize, normalize_rna, normalize_siren, normalize_siret
+from .records import FAILURE_MESSAGES, EtatAdministratif, FailureKind, LookupFailure, LookupResult, OrganisationRecord, Source
 from .service import OrganisationLookupService
 from .settings import LookupConfigurationError, LookupSettings
 

@@ -28,19 +28,8 @@ import httpx
 
 from .cache import LookupCache
 from .identifiers import IdentifierKind, InvalidIdentifier, normalize
-from .providers import (
-    ApiEntrepriseProvider,
-    OrganisationProvider,
-    RechercheEntreprisesProvider,
-    SandboxProvider,
-)
-from .records import (
-    FailureKind,
-    LookupFailure,
-    LookupResult,
-    OrganisationRecord,
-    Source,
-)
+from .providers import ApiEntrepriseProvider, OrganisationProvider, RechercheEntreprisesProvider, SandboxProvider
+from .records import FailureKind, LookupFailure, LookupResult, OrganisationRecord, Source
 from .settings import LookupSettings
 from .throttling import Clock, utc_now
 

@@ -13,21 +13,8 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..identifiers import IdentifierKind
-from ..payloads import (
-    ASSOCIATION,
-    ENDPOINT_FOR_KIND,
-    PAYLOAD_ERRORS,
-    Endpoint,
-    is_association,
-    with_association_details,
-)
-from ..records import (
-    FailureKind,
-    LookupFailure,
-    LookupResult,
-    OrganisationRecord,
-    Source,
-)
+from ..payloads import ASSOCIATION, ENDPOINT_FOR_KIND, PAYLOAD_ERRORS, Endpoint, is_association, with_association_details
+from ..records import FailureKind, LookupFailure, LookupResult, OrganisationRecord, Source
 from ..throttling import Clock
 
 logger = logging.getLogger(__name__)

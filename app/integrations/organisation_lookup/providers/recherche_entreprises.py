@@ -19,14 +19,7 @@ import httpx
 
 from .. import fields
 from ..identifiers import IdentifierKind
-from ..records import (
-    EtatAdministratif,
-    FailureKind,
-    LookupFailure,
-    LookupResult,
-    OrganisationRecord,
-    Source,
-)
+from ..records import EtatAdministratif, FailureKind, LookupFailure, LookupResult, OrganisationRecord, Source
 from ..throttling import Clock
 from .base import parsed
 from .http import JsonApiClient
