@@ -29,10 +29,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_templates(app)
     _register_blueprints(app)
 
-    from app import cli, errors, security_headers
+    from app import cli
+    from app.blueprints.common import errors, headers
 
     errors.init_app(app)
-    security_headers.init_app(app)
+    headers.init_app(app)
     cli.init_app(app)
     return app
 
@@ -50,12 +51,23 @@ def _finish_config(app: Flask) -> None:
                 "FLASK_SECRET_KEY doit être défini en production (une longue valeur aléatoire)."
             )
         config["SECRET_KEY"] = _development_secret_key(app)
+    _check_password_profile(config)
     if config.get("SESSION_COOKIE_SECURE") is None:
         secure = config["PUBLIC_URL"].startswith("https://")
         config["SESSION_COOKIE_SECURE"] = secure
         config["REMEMBER_COOKIE_SECURE"] = secure
     # The local mail viewer shows every email with its links: never in production.
     config["MAIL_VIEWER_ENABLED"] = development and config.get("MAIL_VIEWER_ENABLED") is not False
+
+
+def _check_password_profile(config) -> None:
+    from app.domain.passwords import TESTING_ONLY_PROFILES, is_known_profile
+
+    profile = config["PASSWORD_HASH_PROFILE"]
+    if not is_known_profile(profile):
+        raise RuntimeError(f"FLASK_PASSWORD_HASH_PROFILE : profil argon2 inconnu « {profile} ».")
+    if profile in TESTING_ONLY_PROFILES and not config.get("TESTING"):
+        raise RuntimeError(f"FLASK_PASSWORD_HASH_PROFILE : le profil « {profile} » est réservé aux tests.")
 
 
 def _development_secret_key(app: Flask) -> str:
@@ -78,11 +90,13 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import models, organisations
+    from app import models  # noqa: F401  (every table on db.metadata, for the migrations)
+    from app.domain import accounts, files, organisations
     from app.integrations import mail_sender
 
-    # `flask organisations recheck` looks again at structures typed by hand.
-    organisations.register_snapshot_owner(models.Structure, "lookup_snapshot")
+    # A look-up configuration that cannot work stops the portal at start-up,
+    # not on an applicant's form.
+    organisations.check_configuration(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
@@ -90,6 +104,7 @@ def _init_extensions(app: Flask) -> None:
     mail.init_app(app)
     limiter.init_app(app)
     mail_sender.init_app(app)
+    files.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -104,21 +119,11 @@ def _init_extensions(app: Flask) -> None:
         detached or disabled account must lose its access at once."""
         g.pop("_login_user", None)
 
-    @login_manager.user_loader
-    def load_account(session_id: str):
-        from app.models import Account
-
-        account_id, _, nonce = session_id.partition(":")
-        if not account_id.isdigit():
-            return None
-        account = db.session.get(Account, int(account_id))
-        if account is None or account.session_nonce != nonce:
-            return None
-        return account
+    login_manager.user_loader(accounts.account_of_session)
 
 
 def _init_templates(app: Flask) -> None:
-    from app import template_globals
+    from app.blueprints.common import templating
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -128,7 +133,7 @@ def _init_templates(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    template_globals.init_app(app)
+    templating.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -41,7 +41,9 @@ class DefaultConfig:
     WTF_CSRF_TIME_LIMIT = None  # token valid for the session: drafts must never be lost
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
 
-    # Accounts
+    # Accounts. PASSWORD_HASH_PROFILE names an argon2-cffi profile
+    # (argon2.profiles); "CHEAPEST" is for the test suite only.
+    PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"
     ACTIVATION_MAX_AGE = 72 * 3600
     PASSWORD_RESET_MAX_AGE = 3600
     EMAIL_CHANGE_MAX_AGE = 24 * 3600
@@ -86,7 +88,7 @@ class DefaultConfig:
     API_ENTREPRISE_TIMEOUT = 5
     RECHERCHE_ENTREPRISES_URL = "https://recherche-entreprises.api.gouv.fr"
 
-    # Attachments of demandes (app/attachments.py): stored outside static/ under
+    # Attachments of demandes (app/domain/files.py): stored outside static/ under
     # random names. None → "<instance>/pieces-jointes". MAX_CONTENT_LENGTH above
     # (12 Mo) leaves room for one file of ATTACHMENT_MAX_BYTES and the step's form.
     ATTACHMENTS_DIR = None

@@ -43,11 +43,14 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import event, func, insert, select  # noqa: E402
 
-from app import create_app, instruction_list  # noqa: E402
-from app.domain import accounts  # noqa: E402
+from app import create_app  # noqa: E402
+from app.domain import agents  # noqa: E402
 from app.domain.base import SYSTEM  # noqa: E402
+from app.domain.demandes import backoffice_list  # noqa: E402
+from app.domain.demandes.backoffice_list import Cursor, Filters, Sort  # noqa: E402
+from app.domain.passwords import hash_password  # noqa: E402
+from app.domain.teleservices import DEFINITIONS_DIR, load_definitions  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.instruction_list import Cursor, Filters, Sort  # noqa: E402
 from app.models import (  # noqa: E402
     Account,
     AgentRole,
@@ -61,8 +64,6 @@ from app.models import (  # noqa: E402
     Thread,
     ThreadRead,
 )
-from app.security.passwords import hash_password  # noqa: E402
-from app.teleservices.loader import DEFINITIONS_DIR, load_definitions  # noqa: E402
 
 PASSWORD = "Bench-Portail-2026!"
 DEFAULT_SQLITE = "sqlite:////tmp/portail-bench-backoffice.db"
@@ -209,7 +210,7 @@ def seed(n_demandes: int, n_structures: int, rng: random.Random) -> dict:
     now = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
     password_hash = hash_password(PASSWORD)
 
-    bench_agent = accounts.create_agent(
+    bench_agent = agents.create_agent(
         SYSTEM, identifiant="bench.agent", email="bench.agent@region.example", role=AgentRole.INSTRUCTEUR,
         password=PASSWORD, nom="Banc", prenom="Agent",
     )
@@ -327,7 +328,7 @@ def filter_args(filters: Filters, sort: Sort) -> dict:
 def deep_cursor(filters: Filters, sort: Sort, position: int) -> str | None:
     """The cursor of the row at ``position`` of the list (set-up, not timed)."""
     rows = []
-    for row in instruction_list.iter_rows(filters, sort):
+    for row in backoffice_list.iter_rows(filters, sort):
         rows.append(row)
         if len(rows) > position:
             break
@@ -353,7 +354,7 @@ def shapes(info: dict) -> list[tuple[str, Filters, Sort, dict]]:
         ("page profonde (50 000e ligne), suivante", Filters(), default, {"deep": 50000, "way": "apres"}),
         ("page profonde (50 000e ligne), précédente", Filters(), default, {"deep": 50000, "way": "avant"}),
     ]
-    for name, spec in instruction_list.SORTS.items():
+    for name, spec in backoffice_list.SORTS.items():
         for descending in (False, True):
             sort = Sort(name, descending)
             label = f"tri {spec.label.lower()} {'décroissant' if descending else 'croissant'}"
@@ -376,7 +377,7 @@ def run_shapes(app, client, runs: int, info: dict) -> list[tuple]:
             db.session.expunge_all()
             counter.count = 0
             start = time.perf_counter()
-            page = instruction_list.page(filters, sort, after=cursor_args.get("apres"), before=cursor_args.get("avant"))
+            page = backoffice_list.page(filters, sort, after=cursor_args.get("apres"), before=cursor_args.get("avant"))
             layer_times.append((time.perf_counter() - start) * 1000)
             layer_queries, rows = counter.count, len(page.rows)
         url = "/instruction/demandes?" + urlencode({**filter_args(filters, sort), **cursor_args})

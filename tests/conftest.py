@@ -8,10 +8,12 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import select
 
 from app import create_app
+from app.domain import organisations
 from app.extensions import db, limiter
 from app.integrations.mail_sender import wait_for_background_sends
 from app.models import OutgoingMail
@@ -59,7 +61,17 @@ def _base_config(database_url: str) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "MAIL_SERVER": None,
+        # argon2's cheapest parameters: the suite hashes hundreds of passwords.
+        "PASSWORD_HASH_PROFILE": "CHEAPEST",
     }
+
+
+class BufferedClient(FlaskClient):
+    """A test client whose responses are read whole and closed, as a real
+    server does (a file sent is closed once its bytes are out)."""
+
+    def open(self, *args, buffered=True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
 
 
 def _empty_tables() -> None:
@@ -77,12 +89,14 @@ def make_app(database_url):
 
     def factory(**overrides):
         application = create_app({**_base_config(database_url), **overrides})
+        application.test_client_class = BufferedClient
         built.append(application)
         return application
 
     yield factory
     wait_for_background_sends()  # no sender of this test may touch the next one's rows
     for application in built:
+        organisations.close_service(application)
         with application.app_context():
             db.session.remove()
             if application.config["RATELIMIT_ENABLED"]:

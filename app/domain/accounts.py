@@ -1,4 +1,5 @@
-"""Account operations: registration, activation, login, recovery, profile."""
+"""Account operations: registration, activation, login, recovery, profile.
+The council's agents are accounts too (``app.domain.agents``)."""
 
 import enum
 from dataclasses import dataclass
@@ -11,25 +12,33 @@ from sqlalchemy.exc import IntegrityError
 from app.domain import invitations
 from app.domain.audit import record_event
 from app.domain.base import DomainError, OperationContext, operation
+from app.domain.links import external_url
 from app.domain.outbox import queue_mail
+from app.domain.passwords import hash_password, needs_rehash, verify_against_nothing, verify_password
+from app.domain.tokens import TokenPurpose, TokenState, fingerprint, make_token, read_token
 from app.extensions import db
-from app.models import Account, AccountStatus, AgentRole
+from app.models import Account, AccountStatus
 from app.models.accounts import new_session_nonce
 from app.models.types import utcnow
-from app.security.passwords import hash_password, needs_rehash, verify_password
-from app.security.tokens import TokenPurpose, TokenState, fingerprint, make_token, read_token
-from app.urls import external_url
 
 IDENTIFIANT_TAKEN = "Cet identifiant est déjà utilisé : choisissez-en un autre."
-
-# Verified against when the identifiant is unknown, so that the response time
-# does not tell whether an identifiant exists.
-_DUMMY_HASH = hash_password("not-a-real-password-only-for-timing")
-
 
 def find_by_identifiant(identifiant: str) -> Account | None:
     key = identifiant.strip().casefold()
     return db.session.scalar(select(Account).where(Account.identifiant_key == key))
+
+
+def account_by_id(account_id) -> Account | None:
+    return db.session.get(Account, account_id) if isinstance(account_id, int) else None
+
+
+def account_of_session(session_id: str) -> Account | None:
+    """The account a login session names (« 42:nonce »), while its nonce is
+    current: changing the password or disabling the account ends every
+    session made before."""
+    account_id, _, nonce = session_id.partition(":")
+    account = db.session.get(Account, int(account_id)) if account_id.isdigit() and len(account_id) < 12 else None
+    return account if account is not None and account.session_nonce == nonce else None
 
 
 def identifiant_is_taken(identifiant: str) -> bool:
@@ -37,6 +46,28 @@ def identifiant_is_taken(identifiant: str) -> bool:
 
 
 # --- Registration and activation -------------------------------------------------
+
+
+def new_account(*, identifiant: str, password: str, status: AccountStatus, **fields) -> Account:
+    """A new account in the session (an usager registering, an agent being
+    created), its identifiant checked free — also against a registration
+    racing this one (the unique index)."""
+    if identifiant_is_taken(identifiant):
+        raise DomainError(IDENTIFIANT_TAKEN, field="identifiant")
+    account = Account(
+        identifiant=identifiant,
+        identifiant_key=identifiant.casefold(),
+        password_hash=hash_password(password),
+        status=status,
+        activated_at=utcnow() if status == AccountStatus.ACTIVE else None,
+        **fields,
+    )
+    db.session.add(account)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same identifiant registered concurrently
+        raise DomainError(IDENTIFIANT_TAKEN, field="identifiant") from None
+    return account
 
 
 def _activation_fingerprint(account: Account) -> str:
@@ -71,23 +102,9 @@ def register_account(
 ) -> Account:
     """Create a pending account and send its activation email. Created from
     an invitation link, the account joins that structure once activated."""
-    if identifiant_is_taken(identifiant):
-        raise DomainError(IDENTIFIANT_TAKEN, field="identifiant")
-    account = Account(
-        identifiant=identifiant,
-        identifiant_key=identifiant.casefold(),
-        password_hash=hash_password(password),
-        civilite=civilite,
-        nom=nom,
-        prenom=prenom,
-        email=email,
-        status=AccountStatus.PENDING,
+    account = new_account(
+        identifiant=identifiant, password=password, civilite=civilite, nom=nom, prenom=prenom, email=email, status=AccountStatus.PENDING
     )
-    db.session.add(account)
-    try:
-        db.session.flush()
-    except IntegrityError:  # the same identifiant registered concurrently
-        raise DomainError(IDENTIFIANT_TAKEN, field="identifiant") from None
     record_event(ctx, "account.registered", account)
     if invitation is not None:
         invitations.reserve_for_registration(invitation, account)
@@ -95,8 +112,22 @@ def register_account(
     return account
 
 
+@operation
+def create_active_account(ctx: OperationContext, *, identifiant: str, password: str, civilite: str, nom: str, prenom: str, email: str) -> Account:
+    """An usager account active at once, without an activation email: the
+    portal's demo data. People always register through the activation email."""
+    account = new_account(
+        identifiant=identifiant, password=password, civilite=civilite, nom=nom, prenom=prenom, email=email, status=AccountStatus.ACTIVE
+    )
+    record_event(ctx, "account.registered", account)
+    return account
+
+
 class LinkOutcome(enum.StrEnum):
-    DONE = "done"
+    """What following an emailed link gave: ``VALID`` (the link is good and,
+    for a change it makes, the change is made), or why it was not."""
+
+    VALID = "valid"
     EXPIRED = "expired"
     USED = "used"
     INVALID = "invalid"
@@ -131,7 +162,7 @@ def activate_account(ctx: OperationContext, token: str) -> LinkResult:
     account.activated_at = utcnow()
     record_event(ctx, "account.activated", account)
     invitations.attach_after_activation(ctx, account)
-    return LinkResult(LinkOutcome.DONE, account)
+    return LinkResult(LinkOutcome.VALID, account)
 
 
 @operation
@@ -189,7 +220,7 @@ def authenticate(ctx: OperationContext, identifiant: str, password: str) -> Logi
     """Check credentials; on success record the login (and upgrade the hash)."""
     account = find_by_identifiant(identifiant)
     if account is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_against_nothing(password)
         return LoginResult(LoginOutcome.INVALID)
     if not verify_password(account.password_hash, password):
         return LoginResult(LoginOutcome.INVALID)
@@ -200,7 +231,7 @@ def authenticate(ctx: OperationContext, identifiant: str, password: str) -> Logi
     if needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
     account.last_login_at = utcnow()
-    record_event(ctx.__class__(actor=account, ip=ctx.ip), "account.logged_in", account)
+    record_event(ctx.as_actor(account), "account.logged_in", account)
     return LoginResult(LoginOutcome.OK, account)
 
 
@@ -209,6 +240,14 @@ def authenticate(ctx: OperationContext, identifiant: str, password: str) -> Logi
 
 def _reset_fingerprint(account: Account) -> str:
     return fingerprint(account.id, account.password_hash)
+
+
+def password_reset_link(account: Account) -> str:
+    """The link that lets ``account`` choose a new password: single use (it
+    carries a fingerprint of the current password hash), valid
+    ``PASSWORD_RESET_MAX_AGE``; also sent to a new agent to choose its first one."""
+    token = make_token(TokenPurpose.PASSWORD_RESET, {"a": account.id, "fp": _reset_fingerprint(account)})
+    return external_url("auth.reset_password", token=token)
 
 
 @operation
@@ -225,19 +264,7 @@ def request_recovery(ctx: OperationContext, email: str) -> int:
     )
     if not accounts:
         return 0
-    entries = [
-        {
-            "account": account,
-            "link": external_url(
-                "auth.reset_password",
-                token=make_token(
-                    TokenPurpose.PASSWORD_RESET,
-                    {"a": account.id, "fp": _reset_fingerprint(account)},
-                ),
-            ),
-        }
-        for account in accounts
-    ]
+    entries = [{"account": account, "link": password_reset_link(account)} for account in accounts]
     queue_mail(
         accounts[0].email,
         "Vos informations de connexion au Portail des aides",
@@ -259,7 +286,7 @@ def check_reset_link(token: str) -> LinkResult:
         return LinkResult(LinkOutcome.EXPIRED, account)
     if payload.get("fp") != _reset_fingerprint(account):
         return LinkResult(LinkOutcome.USED, account)
-    return LinkResult(LinkOutcome.DONE, account)
+    return LinkResult(LinkOutcome.VALID, account)
 
 
 @operation
@@ -267,7 +294,7 @@ def reset_password(ctx: OperationContext, token: str, new_password: str) -> Link
     """Set a new password through a reset link (1 hour, single use). Also
     activates a pending account: the link proves the address is theirs."""
     result = check_reset_link(token)
-    if result.outcome is not LinkOutcome.DONE:
+    if result.outcome is not LinkOutcome.VALID:
         return result
     account = result.account
     account.password_hash = hash_password(new_password)
@@ -339,7 +366,7 @@ def confirm_email_change(ctx: OperationContext, account: Account, token: str) ->
     old_email = account.email
     account.email = payload["e"]
     record_event(ctx, "account.email_changed", account, old=old_email, new=account.email)
-    return LinkOutcome.DONE
+    return LinkOutcome.VALID
 
 
 @operation
@@ -350,39 +377,3 @@ def change_password(ctx: OperationContext, account: Account, current_password: s
     account.password_hash = hash_password(new_password)
     account.session_nonce = new_session_nonce()
     record_event(ctx, "account.password_changed", account)
-
-
-# --- Agents ------------------------------------------------------------------------
-
-
-@operation
-def create_agent(
-    ctx: OperationContext,
-    *,
-    identifiant: str,
-    email: str,
-    role: AgentRole,
-    password: str,
-    nom: str,
-    prenom: str,
-    civilite: str = "madame",
-) -> Account:
-    """Create an active agent account (command line or admin back office)."""
-    if identifiant_is_taken(identifiant):
-        raise DomainError(IDENTIFIANT_TAKEN, field="identifiant")
-    agent = Account(
-        identifiant=identifiant,
-        identifiant_key=identifiant.casefold(),
-        password_hash=hash_password(password),
-        civilite=civilite,
-        nom=nom,
-        prenom=prenom,
-        email=email,
-        status=AccountStatus.ACTIVE,
-        activated_at=utcnow(),
-        agent_role=AgentRole(role),
-    )
-    db.session.add(agent)
-    db.session.flush()
-    record_event(ctx, "agent.created", agent, role=str(role))
-    return agent

@@ -1,8 +1,12 @@
-"""Recording audit events (within the caller's transaction)."""
+"""The audit trail: recording events (within the caller's transaction),
+how each reads, and the histories pages show (a demande's, a structure's,
+an agent's)."""
+
+from sqlalchemy import select
 
 from app.domain.base import OperationContext
 from app.extensions import db
-from app.models import AuditEvent
+from app.models import Account, AuditEvent, Demande, Structure
 
 
 def record_event(ctx: OperationContext, action: str, obj, structure=None, **details) -> AuditEvent:
@@ -58,8 +62,70 @@ ACTION_LABELS = {
     "account.password_reset": "Mot de passe choisi par lien",
     "account.password_changed": "Mot de passe modifié",
     "teleservice.version_created": "Nouvelle version d'un téléservice",
+    "organisation.verifiee": "Informations de l'organisation vérifiées",
 }
+
+# The events of a demande's history its applicant side sees…
+APPLICANT_HISTORY = (
+    "demande.started",
+    "demande.deposee",
+    "demande.transmise",
+    "demande.renvoyee",
+    "demande.en_instruction",
+    "demande.complements_demandes",
+    "demande.complements_renvoyes",
+    "demande.acceptee",
+    "demande.refusee",
+    "demande.classee_sans_suite",
+)
+# … and the council's, with what happens inside the council.
+AGENT_HISTORY = (*APPLICANT_HISTORY, "demande.attribuee", "demande.note_interne")
 
 
 def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
+
+
+def demande_history(demande: Demande, *, for_agents: bool) -> list[AuditEvent]:
+    """A demande's dated history, oldest first, as the applicant side or the council sees it."""
+    actions = AGENT_HISTORY if for_agents else APPLICANT_HISTORY
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.object_type == Demande.__tablename__, AuditEvent.object_id == demande.id, AuditEvent.action.in_(actions))
+        .order_by(AuditEvent.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def latest_demande_event(demande: Demande, action: str) -> AuditEvent | None:
+    """The newest ``action`` event of a demande (the request for compléments, its « before »)."""
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.object_type == Demande.__tablename__, AuditEvent.object_id == demande.id, AuditEvent.action == action)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    return db.session.scalar(query)
+
+
+def structure_history(structure: Structure, limit: int = 200) -> list[AuditEvent]:
+    """Everything that happened to a structure, its members and invitations, newest first."""
+    query = select(AuditEvent).where(AuditEvent.structure_id == structure.id).order_by(AuditEvent.id.desc()).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def account_history(account: Account, limit: int = 100) -> list[AuditEvent]:
+    """What happened to an account (created, role changed, disabled…), newest first."""
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.object_type == Account.__tablename__, AuditEvent.object_id == account.id)
+        .order_by(AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def actions_of(account: Account, limit: int = 50) -> list[AuditEvent]:
+    """What an account did, newest first."""
+    query = select(AuditEvent).where(AuditEvent.actor_id == account.id).order_by(AuditEvent.id.desc()).limit(limit)
+    return list(db.session.scalars(query))

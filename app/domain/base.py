@@ -1,4 +1,13 @@
-"""What every domain operation shares: its context, its errors, its commit."""
+"""What every domain operation shares: its context, its errors, its
+transaction.
+
+An operation is one unit of work: decorated with ``@operation``, it commits
+when it succeeds and rolls everything back when anything goes wrong. An
+operation called from another joins the caller's transaction instead: only
+the outermost one commits, so operations compose (creating a structure
+invites its référent; an import creates many structures) without pairs of
+entry points, and a failure anywhere leaves nothing half-done.
+"""
 
 import functools
 from dataclasses import dataclass
@@ -8,6 +17,9 @@ from app.extensions import db
 
 if TYPE_CHECKING:
     from app.models import Account
+
+# session.info key: how many operations are running in the session's transaction.
+_DEPTH = "operation_depth"
 
 
 @dataclass(frozen=True)
@@ -20,6 +32,15 @@ class OperationContext:
     @property
     def actor_id(self) -> int | None:
         return self.actor.id if self.actor is not None else None
+
+    @property
+    def is_system(self) -> bool:
+        """Work of the portal itself (command line, demo data), not of a person."""
+        return self.actor is None
+
+    def as_actor(self, actor: "Account") -> "OperationContext":
+        """The same request, acting as ``actor`` (the account that just logged in)."""
+        return OperationContext(actor=actor, ip=self.ip)
 
 
 SYSTEM = OperationContext()  # command-line and background work
@@ -35,18 +56,33 @@ class DomainError(Exception):
         self.field = field
 
 
+def require(ctx: OperationContext, allowed: bool, message: str, field: str | None = None) -> None:
+    """Refuse the operation (``DomainError(message, field)``) unless the
+    policy allowed the actor; the portal's own work (``SYSTEM``) is not refused."""
+    if not (ctx.is_system or allowed):
+        raise DomainError(message, field=field)
+
+
 def operation(func):
     """Run ``func`` as one transaction: commit on success, roll back on any
-    error (so a failure never leaves a half-done change behind)."""
+    error. Inside another operation, ``func`` joins its transaction: the
+    outermost operation commits or rolls back for both."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        info = db.session().info
+        depth = info.get(_DEPTH, 0)
+        info[_DEPTH] = depth + 1
         try:
             result = func(*args, **kwargs)
-            db.session.commit()
+            if depth == 0:
+                db.session.commit()
         except BaseException:
-            db.session.rollback()
+            if depth == 0:
+                db.session.rollback()
             raise
+        finally:
+            info[_DEPTH] = depth
         return result
 
     return wrapper

@@ -11,20 +11,25 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, select
 
+from app import policy
 from app.domain.audit import record_event
-from app.domain.base import DomainError, OperationContext, operation
+from app.domain.base import DomainError, OperationContext, operation, require
+from app.domain.links import external_url
 from app.domain.outbox import queue_mail
+from app.domain.tokens import TokenPurpose, TokenState, make_token, read_token
 from app.extensions import db
 from app.models import Account, Invitation, InvitationStatus, Membership, MembershipRole, Structure
 from app.models.structures import new_nonce
 from app.models.types import utcnow
-from app.security.tokens import TokenPurpose, TokenState, make_token, read_token
-from app.urls import external_url
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """What the invitation's link carries: its id and nonce, signed."""
+    return make_token(TokenPurpose.INVITATION, {"i": invitation.id, "n": invitation.nonce})
 
 
 def invitation_link(invitation: Invitation) -> str:
-    token = make_token(TokenPurpose.INVITATION, {"i": invitation.id, "n": invitation.nonce})
-    return external_url("structure.invitation", token=token)
+    return external_url("structure.invitation", token=invitation_token(invitation))
 
 
 def is_expired(invitation: Invitation) -> bool:
@@ -66,11 +71,13 @@ def active_member_with_email(structure: Structure, email: str) -> Membership | N
     )
 
 
-def create_invitation(
-    ctx: OperationContext, structure: Structure, *, email: str, role: MembershipRole, nom=None, prenom=None
-) -> Invitation:
-    """Queue an invitation in the caller's transaction (used by structure
-    creation, imports and ``invite``)."""
+@operation
+def invite(ctx: OperationContext, structure: Structure, *, email: str, role: MembershipRole, nom=None, prenom=None) -> Invitation:
+    """Invite someone to join ``structure`` (an agent its référent — also when
+    it creates the structure —, a référent a member): the invitation and its
+    email. Refused for an address already a member, or already invited and
+    waiting."""
+    require(ctx, policy.can_invite(ctx.actor, structure, role), "Vous ne pouvez pas inviter de personne dans cette structure.")
     if active_member_with_email(structure, email):
         raise DomainError(
             f"La personne qui utilise l'adresse {email} est déjà membre de cette structure.", field="email"
@@ -103,13 +110,9 @@ def create_invitation(
 
 
 @operation
-def invite(ctx, structure, *, email, role, nom=None, prenom=None) -> Invitation:
-    return create_invitation(ctx, structure, email=email, role=role, nom=nom, prenom=prenom)
-
-
-@operation
 def resend(ctx: OperationContext, invitation: Invitation) -> None:
     """A new link (the old one stops working), valid 72 hours from now."""
+    require(ctx, policy.can_manage_invitations(ctx.actor, invitation.structure), "Vous ne pouvez pas renvoyer cette invitation.")
     if invitation.status != InvitationStatus.SENT:
         raise DomainError("Seule une invitation en attente peut être renvoyée.")
     invitation.nonce = new_nonce()
@@ -121,6 +124,7 @@ def resend(ctx: OperationContext, invitation: Invitation) -> None:
 
 @operation
 def cancel(ctx: OperationContext, invitation: Invitation) -> None:
+    require(ctx, policy.can_manage_invitations(ctx.actor, invitation.structure), "Vous ne pouvez pas annuler cette invitation.")
     if invitation.status != InvitationStatus.SENT:
         raise DomainError("Seule une invitation en attente peut être annulée.")
     invitation.status = InvitationStatus.CANCELLED
@@ -170,7 +174,8 @@ def _attach(ctx: OperationContext, invitation: Invitation, account: Account) -> 
         )
     ):
         raise DomainError("Votre compte est déjà rattaché à cette structure.")
-    membership = Membership(account_id=account.id, structure_id=invitation.structure_id, role=invitation.role)
+    # Through the relationships, so that the structure's members seen in this session include it.
+    membership = Membership(account=account, structure=invitation.structure, role=invitation.role)
     db.session.add(membership)
     invitation.status = InvitationStatus.ACCEPTED
     invitation.accepted_at = utcnow()
@@ -206,3 +211,9 @@ def attach_after_activation(ctx: OperationContext, account: Account) -> list[Mem
         )
     ).all()
     return [_attach(ctx, invitation, account) for invitation in invitations]
+
+
+def invitation_of(structure_id: int, invitation_id: int) -> Invitation | None:
+    """An invitation of that structure by its id (None for another structure's)."""
+    invitation = db.session.get(Invitation, invitation_id)
+    return invitation if invitation is not None and invitation.structure_id == structure_id else None

@@ -19,20 +19,23 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
-from app import attachments
+from app import policy
+from app.domain import files
 from app.domain.audit import record_event
 from app.domain.base import DomainError, OperationContext, operation
+from app.domain.demandes.notifications import notify_applicant_side
+from app.domain.links import external_url
 from app.domain.outbox import queue_mail
+from app.domain.pagination import Page
 from app.extensions import db
-from app.models import Attachment, Demande, Message, Side, Thread, ThreadRead
+from app.models import Demande, Message, Side, Thread, ThreadRead
 from app.models.types import utcnow
-from app.pagination import Page
-from app.policy import can_access_back_office, can_view_demande, can_write_in_thread, is_usager, visible_demandes_clause
-from app.urls import external_url
 
 MAX_LENGTH = 5000
 ATTACHMENT_SLOT = "message"  # Attachment.slot of the files sent with a message
 ANCHOR = "fil-de-discussion"  # the thread's id on the demande page
+SHOWN_ON_DEMANDE_PAGE = 3  # the last messages a demande's page shows
+CANNOT_WRITE = "Vous ne pouvez pas écrire dans le fil de discussion de cette demande."
 
 
 def clean_body(body: str | None) -> str:
@@ -71,26 +74,17 @@ def _thread_for(demande: Demande) -> Thread:
     return thread
 
 
-def _post(ctx: OperationContext, demande: Demande, body: str | None, attachment, side: Side) -> Message:
+def _post(ctx: OperationContext, demande: Demande, body: str | None, upload: files.Upload | None, side: Side) -> Message:
     text = clean_body(body)
     if not text:
         raise DomainError("Saisissez votre message", field="message")
     if len(text) > MAX_LENGTH:
         raise DomainError("Votre message ne doit pas dépasser 5 000 caractères", field="message")
-    thread = _thread_for(demande)
     file = None
-    if attachment is not None:
-        original_name, stored, content_type = attachment
-        file = Attachment(
-            slot=ATTACHMENT_SLOT,
-            original_name=attachments.safe_download_name(original_name),
-            stored_name=stored.stored_name,
-            content_type=content_type,
-            size=stored.size,
-            sha256=stored.sha256,
-            uploaded_by_id=ctx.actor_id,
-        )
+    if upload is not None and upload.filename:
+        file = files.attach(ctx, ATTACHMENT_SLOT, upload, field="piece_jointe")
         demande.attachments.append(file)  # a child row: the demande's version is not bumped
+    thread = _thread_for(demande)
     message = Message(thread=thread, author_id=ctx.actor_id, side=side, body=text, attachment=file)
     db.session.add(message)
     db.session.flush()
@@ -107,14 +101,13 @@ def _post(ctx: OperationContext, demande: Demande, body: str | None, attachment,
 
 
 @operation
-def post_message(ctx: OperationContext, demande: Demande, body: str, attachment=None) -> Message:
+def post_message(ctx: OperationContext, demande: Demande, body: str, attachment: files.Upload | None = None) -> Message:
     """« Nouveau message » from the applicant side (the demande's author while
     attached, a référent of its structure), once the demande is transmitted;
     the council is told by email (the agent assigned to the demande, else
-    ``council_email()``). ``attachment``: a file already checked and
-    stored, as (original_name, StoredFile, content_type)."""
-    if not (ctx.actor is not None and is_usager(ctx.actor) and can_write_in_thread(ctx.actor, demande)):
-        raise DomainError("Vous ne pouvez pas écrire dans le fil de discussion de cette demande.")
+    ``council_email()``). ``attachment``: the file sent with it, if any."""
+    if not (policy.is_usager(ctx.actor) and policy.can_write_in_thread(ctx.actor, demande)):
+        raise DomainError(CANNOT_WRITE)
     message = _post(ctx, demande, body, attachment, Side.APPLICANT)
     agent = demande.assigned_agent
     queue_mail(
@@ -137,35 +130,20 @@ def _council_link(demande: Demande) -> str:
 
 
 @operation
-def post_as_agent(ctx: OperationContext, demande: Demande, body: str, attachment=None) -> Message:
-    """A message from the council (an agent), for the back office and tests;
-    the applicant side (author while attached, référents) is told by email,
-    each person once."""
-    if not (ctx.actor is not None and can_access_back_office(ctx.actor) and can_write_in_thread(ctx.actor, demande)):
-        raise DomainError("Vous ne pouvez pas écrire dans le fil de discussion de cette demande.")
+def post_as_agent(ctx: OperationContext, demande: Demande, body: str, attachment: files.Upload | None = None) -> Message:
+    """A message from the council (an agent); the applicant side is told by
+    email, each person once."""
+    if not (policy.can_access_back_office(ctx.actor) and policy.can_write_in_thread(ctx.actor, demande)):
+        raise DomainError(CANNOT_WRITE)
     message = _post(ctx, demande, body, attachment, Side.COUNCIL)
-    link = external_url("suivi.demande", demande_id=demande.id) + "#" + ANCHOR
-    for person in applicant_side(demande):
-        queue_mail(
-            person.email,
-            f"Nouveau message sur votre demande {demande.reference}",
-            "nouveau_message",
-            demande=demande,
-            person=person,
-            from_council=True,
-            link=link,
-        )
+    notify_applicant_side(
+        demande,
+        f"Nouveau message sur votre demande {demande.reference}",
+        "nouveau_message",
+        link=external_url("suivi.demande", demande_id=demande.id) + "#" + ANCHOR,
+        from_council=True,
+    )
     return message
-
-
-def applicant_side(demande: Demande) -> list:
-    """The structure's référents and the author, once each, among those who
-    may still see the demande (a detached author is not told)."""
-    people = [m.account for m in demande.structure.referents] if demande.structure else []
-    if demande.author is not None:
-        people.append(demande.author)
-    unique = {person.id: person for person in people}
-    return [person for person in unique.values() if can_view_demande(person, demande)]
 
 
 # Reading ------------------------------------------------------------------
@@ -206,9 +184,11 @@ def last_read_id(account, thread: Thread | None) -> int:
     ) or 0
 
 
-def mark_read(account, thread: Thread) -> None:
-    """Every message of ``thread`` counts as seen by ``account`` (never
-    moves backwards; two tabs at once make one row). Commits."""
+@operation
+def mark_read(ctx: OperationContext, thread: Thread) -> None:
+    """Every message of ``thread`` counts as seen by the actor (never moves
+    backwards; two tabs at once make one row)."""
+    account = ctx.actor
     newest = db.session.scalar(select(func.max(Message.id)).where(Message.thread_id == thread.id)) or 0
     _insert_once(ThreadRead, ["thread_id", "account_id"], thread_id=thread.id, account_id=account.id, last_read_message_id=newest)
     db.session.execute(
@@ -216,7 +196,50 @@ def mark_read(account, thread: Thread) -> None:
         .where(ThreadRead.thread_id == thread.id, ThreadRead.account_id == account.id, ThreadRead.last_read_message_id < newest)
         .values(last_read_message_id=newest)
     )
-    db.session.commit()
+
+
+@dataclass(frozen=True)
+class ThreadContents:
+    """What a person sees of a demande's thread: whether it is open to them,
+    its messages (all of them, or the last ones on the demande's page), how
+    many there are, how many they have not read, and the last one they had
+    seen before this page."""
+
+    demande: Demande
+    open: bool
+    thread: Thread | None
+    messages: list[Message]
+    total: int
+    unread: int
+    last_read: int
+
+
+def thread_contents(viewer, demande: Demande, *, full: bool, last_read: int | None = None) -> ThreadContents:
+    """The thread as ``viewer`` sees it (``full``: every message; else the
+    last ones). ``last_read``: what they had seen, when the page has just
+    marked the thread read."""
+    is_open = policy.can_write_in_thread(viewer, demande)
+    thread = thread_of(demande) if is_open else None
+    shown = messages_of(thread, last=None if full else SHOWN_ON_DEMANDE_PAGE)
+    return ThreadContents(
+        demande=demande,
+        open=is_open,
+        thread=thread,
+        messages=shown,
+        total=len(shown) if full else message_count(thread),
+        unread=unread_count(viewer, demande) if thread is not None else 0,
+        last_read=last_read_id(viewer, thread) if last_read is None else last_read,
+    )
+
+
+def read_whole_thread(ctx: OperationContext, demande: Demande) -> ThreadContents:
+    """The thread's own page: every message, which are marked read for the
+    actor (its contents say which were new)."""
+    existing = thread_of(demande)
+    last_read = last_read_id(ctx.actor, existing)
+    if existing is not None:
+        mark_read(ctx, existing)
+    return thread_contents(ctx.actor, demande, full=True, last_read=last_read)
 
 
 def _unread_messages(account):
@@ -232,7 +255,7 @@ def _unread_messages(account):
         .where(
             Message.id > func.coalesce(ThreadRead.last_read_message_id, 0),
             or_(Message.author_id.is_(None), Message.author_id != account.id),
-            visible_demandes_clause(account),
+            policy.visible_demandes_clause(account),
         )
     )
 
@@ -302,7 +325,7 @@ def threads_of(account, page: int = 1, per_page: int = 20) -> Page:
         select(Thread)
         .join(Demande, Thread.demande_id == Demande.id)
         .join(stats, stats.c.thread_id == Thread.id)
-        .where(visible_demandes_clause(account))
+        .where(policy.visible_demandes_clause(account))
     )
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
     pages = max(1, -(-total // per_page))

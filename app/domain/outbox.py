@@ -7,6 +7,7 @@ and an SMTP failure loses nothing.
 """
 
 from flask import current_app, render_template
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import OutgoingMail
@@ -25,3 +26,12 @@ def queue_mail(recipient: str, subject: str, template: str, **context) -> Outgoi
     db.session.add(mail)
     db.session.info["mail_queued"] = True
     return mail
+
+
+def recent_mails(limit: int = 200) -> list[OutgoingMail]:
+    """The newest emails of the outbox (the development mail viewer)."""
+    return list(db.session.scalars(select(OutgoingMail).order_by(OutgoingMail.id.desc()).limit(limit)))
+
+
+def mail_by_id(mail_id: int) -> OutgoingMail | None:
+    return db.session.get(OutgoingMail, mail_id)

@@ -1,38 +1,158 @@
-"""Structure operations: creation (with the référent's invitation), edits,
-members detached or promoted, bulk import."""
+"""Structures (« tiers »): the rules of their « fiche renseignements »,
+their creation (with the référent's invitation) and edits. Their members
+are ``app.domain.memberships``; the CSV import ``app.domain.structure_import``."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
-from app.domain import invitations
+from app.domain import invitations, values
 from app.domain.audit import record_event
 from app.domain.base import DomainError, OperationContext, operation
-from app.domain.outbox import queue_mail
+from app.domain.pagination import Page, paginate
 from app.extensions import db
-from app.models import FamilleTiers, Membership, MembershipRole, Structure
-from app.models.types import utcnow
+from app.models import Civilite, FamilleTiers, MembershipRole, Structure
 
-# The fields an agent sets from the « fiche renseignements » (also the CSV columns).
-STRUCTURE_FIELDS = (
-    "famille",
-    "raison_sociale",
-    "sigle",
-    "siret",
-    "rna",
-    "uai",
-    "naf_code",
-    "forme_juridique_code",
-    "adresse",
-    "code_postal",
-    "commune",
-    "email",
-    "telephone",
-    "representant_civilite",
-    "representant_nom",
-    "representant_prenom",
-    "representant_fonction",
+ONLY_LYCEE_PRIVE = "Seul un lycée privé peut avoir un organisme de gestion"
+NOT_ITS_OWN = "Une structure ne peut pas être son propre organisme de gestion"
+
+
+# --- The « fiche renseignements » ---------------------------------------------------------
+
+
+def _collapsed(raw) -> str:
+    return " ".join(str(raw or "").split())
+
+
+def _stripped(raw) -> str:
+    return str(raw or "").strip()
+
+
+def _choice(allowed, message):
+    def rule(raw) -> values.Parsed:
+        return values.Parsed(raw, None) if raw in allowed else values.Parsed(None, message)
+
+    return rule
+
+
+def _length(maximum: int):
+    def rule(raw) -> values.Parsed:
+        if len(raw) > maximum:
+            return values.Parsed(None, f"{values.format_number(maximum)} caractères au maximum")
+        return values.Parsed(raw, None)
+
+    return rule
+
+
+@dataclass(frozen=True)
+class FicheField:
+    """One field of the fiche: how its text is tidied, the message when it is
+    missing (None: optional), and the rule of its value."""
+
+    name: str
+    tidy: Any = _stripped
+    required: str | None = None
+    rule: Any = None
+
+
+# Every field an agent sets from the « fiche renseignements », in order (also
+# the CSV import's columns). « Particulier » is not a structure an agent creates.
+FAMILLES_OF_STRUCTURES = tuple(f.value for f in FamilleTiers if f is not FamilleTiers.PARTICULIER)
+FICHE = (
+    FicheField("famille", required="Choisissez la famille de tiers",
+               rule=_choice(FAMILLES_OF_STRUCTURES, "Choisissez une famille de tiers de la liste")),
+    FicheField("raison_sociale", _collapsed, "Saisissez la raison sociale", _length(255)),
+    FicheField("sigle", _collapsed, rule=_length(50)),
+    FicheField("siret", rule=values.siret),
+    FicheField("rna", rule=values.rna),
+    FicheField("uai", rule=values.uai),
+    FicheField("naf_code", rule=values.naf),
+    FicheField("forme_juridique_code", rule=values.forme_juridique),
+    FicheField("adresse", required="Saisissez l'adresse", rule=_length(500)),
+    FicheField("code_postal", required="Saisissez le code postal", rule=values.code_postal),
+    FicheField("commune", _collapsed, "Saisissez la commune", _length(100)),
+    FicheField("email", required="Saisissez l'adresse électronique de contact", rule=values.email),
+    FicheField("telephone", rule=values.telephone),
+    FicheField("representant_civilite", rule=_choice(tuple(c.value for c in Civilite), "Choisissez Madame ou Monsieur")),
+    FicheField("representant_nom", _collapsed, rule=lambda raw: values.person_name(raw, "Le nom")),
+    FicheField("representant_prenom", _collapsed, rule=lambda raw: values.person_name(raw, "Le prénom")),
+    FicheField("representant_fonction", _collapsed, rule=_length(100)),
 )
+STRUCTURE_FIELDS = tuple(f.name for f in FICHE)
+
+
+@dataclass
+class Fiche:
+    """A fiche as read: each field's normalised value (None when blank), the
+    organisme de gestion it names, and the errors by field (all at once)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    organisme_gestion: Structure | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def refuse(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+
+def read_fiche(raw: Mapping[str, Any], current: Structure | None = None) -> Fiche:
+    """Check a fiche (a form, a row of an import): every field's rule, then
+    the rules of the famille — a SIRET except for a particulier, an UAI for
+    a lycée, an organisme de gestion (``raw["organisme_gestion"]``: its SIRET
+    or exact name) for a lycée privé only, never the structure itself."""
+    fiche = Fiche()
+    for spec in FICHE:
+        text = spec.tidy(raw.get(spec.name))
+        if not text:
+            fiche.values[spec.name] = None
+            if spec.required:
+                fiche.refuse(spec.name, spec.required)
+            continue
+        value, error = spec.rule(text) if spec.rule else (text, None)
+        if error:
+            fiche.refuse(spec.name, error)
+        fiche.values[spec.name] = value if not error else text
+    famille = FamilleTiers(fiche.values["famille"]) if fiche.values["famille"] in FAMILLES_OF_STRUCTURES else None
+    if famille is None:
+        return fiche
+    if famille.needs_siret and not fiche.values["siret"]:
+        fiche.refuse("siret", "Saisissez le SIRET de la structure (14 chiffres)")
+    if famille.is_lycee and not fiche.values["uai"]:
+        fiche.refuse("uai", "Saisissez le numéro UAI du lycée (7 chiffres et une lettre)")
+    named = _collapsed(raw.get("organisme_gestion"))
+    if named:
+        if famille is not FamilleTiers.LYCEE_PRIVE:
+            fiche.refuse("organisme_gestion", f"{ONLY_LYCEE_PRIVE} : videz ce champ")
+            return fiche
+        found, message = resolve_structure(named)
+        if found is not None and current is not None and found.id == current.id:
+            found, message = None, NOT_ITS_OWN
+        if found is None:
+            fiche.refuse("organisme_gestion", message)
+        fiche.organisme_gestion = found
+    return fiche
+
+
+def resolve_structure(text: str) -> tuple[Structure | None, str | None]:
+    """Find a structure by SIRET (14 digits) or exact name, or say why not."""
+    compact = "".join(text.split())
+    if compact.isdigit():
+        found = find_by_siret(compact)
+        return (found, None) if found else (None, f"Aucune structure du portail n'a le SIRET {compact}")
+    matches = db.session.scalars(select(Structure).where(Structure.raison_sociale_key == text.casefold()).limit(2)).all()
+    if len(matches) == 1:
+        return matches[0], None
+    if matches:
+        return None, "Plusieurs structures portent ce nom : indiquez le SIRET de l'organisme de gestion"
+    return None, f"Aucune structure du portail ne s'appelle « {text} » : indiquez son SIRET, ou créez-la d'abord"
+
+
+# --- Creation and edits ----------------------------------------------------------------------
 
 
 class DuplicateSiret(DomainError):
@@ -43,6 +163,31 @@ class DuplicateSiret(DomainError):
             f"Une structure avec ce SIRET existe déjà : {existing.raison_sociale}.", field="siret"
         )
         self.existing = existing
+
+
+def structure_by_id(structure_id: int) -> Structure | None:
+    return db.session.get(Structure, structure_id)
+
+
+def search(q: str | None, famille: str | None, page: int) -> Page:
+    """The back office's « Structures »: part of a raison sociale, sigle or
+    commune, or of a SIRET or UAI; one famille; by name, a page of them."""
+    query = select(Structure)
+    if q:
+        text = f"%{q.casefold()}%"
+        compact = f"%{''.join(q.split()).upper()}%"
+        query = query.where(
+            or_(
+                Structure.raison_sociale_key.like(text),
+                func.lower(Structure.sigle).like(text),
+                func.lower(Structure.commune).like(text),
+                Structure.siret.like(compact),
+                Structure.uai.like(compact),
+            )
+        )
+    if famille:
+        query = query.where(Structure.famille == famille)
+    return paginate(query.order_by(Structure.raison_sociale_key, Structure.id), page)
 
 
 def find_by_siret(siret: str | None) -> Structure | None:
@@ -66,15 +211,18 @@ def _check_organisme_gestion(structure: Structure, organisme_gestion: Structure 
         structure.organisme_gestion = None
         return
     if structure.famille != FamilleTiers.LYCEE_PRIVE:
-        raise DomainError("Seul un lycée privé peut avoir un organisme de gestion.", field="organisme_gestion")
+        raise DomainError(f"{ONLY_LYCEE_PRIVE}.", field="organisme_gestion")
     if organisme_gestion.id is not None and organisme_gestion.id == structure.id:
-        raise DomainError("Une structure ne peut pas être son propre organisme de gestion.", field="organisme_gestion")
+        raise DomainError(f"{NOT_ITS_OWN}.", field="organisme_gestion")
     structure.organisme_gestion = organisme_gestion
 
 
-def build_structure(ctx: OperationContext, data: dict, organisme_gestion=None, lookup_snapshot=None) -> Structure:
-    """Create a structure and invite its contact as référent, in the caller's
-    transaction (one row of an import, or ``create_structure``)."""
+@operation
+def create_structure(ctx: OperationContext, data: dict, organisme_gestion=None, lookup_snapshot=None) -> Structure:
+    """Create a structure from its fiche (``data``: ``STRUCTURE_FIELDS``,
+    checked by ``read_fiche``) and invite its contact as référent; the
+    look-up it was filled from is kept as its snapshot (or the typed values,
+    « non vérifié »)."""
     existing = find_by_siret(data.get("siret"))
     if existing is not None:
         raise DuplicateSiret(existing)
@@ -84,7 +232,7 @@ def build_structure(ctx: OperationContext, data: dict, organisme_gestion=None, l
     db.session.add(structure)
     db.session.flush()
     record_event(ctx, "structure.created", structure, structure=structure)
-    invitations.create_invitation(
+    invitations.invite(
         ctx,
         structure,
         email=structure.email,
@@ -93,11 +241,6 @@ def build_structure(ctx: OperationContext, data: dict, organisme_gestion=None, l
         prenom=structure.representant_prenom,
     )
     return structure
-
-
-@operation
-def create_structure(ctx: OperationContext, data: dict, organisme_gestion=None, lookup_snapshot=None) -> Structure:
-    return build_structure(ctx, data, organisme_gestion, lookup_snapshot)
 
 
 @operation
@@ -122,90 +265,3 @@ def update_contact(ctx: OperationContext, structure: Structure, *, email: str, t
         record_event(ctx, "structure.contact_updated", structure, structure=structure, fields=changed)
 
 
-@dataclass
-class ImportReport:
-    created: list[Structure] = field(default_factory=list)
-    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
-
-
-@operation
-def import_structures(ctx: OperationContext, rows: list[tuple[int, dict, str | None]]) -> ImportReport:
-    """Create the structures of validated import rows (line, data,
-    organisme de gestion SIRET) in one transaction; a SIRET already on the
-    portal, or seen earlier in the file, is skipped. Any error rolls back
-    the whole import: nothing is half-imported."""
-    report = ImportReport()
-    seen: dict[str, Structure] = {}
-    # Rows naming an organisme de gestion come last: it may be further down the file.
-    for line, data, og_siret in sorted(rows, key=lambda row: row[2] is not None):
-        siret = data.get("siret")
-        if siret and (siret in seen or find_by_siret(siret)):
-            report.skipped.append((line, f"SIRET {siret} déjà présent"))
-            continue
-        organisme_gestion = (seen.get(og_siret) or find_by_siret(og_siret)) if og_siret else None
-        structure = build_structure(ctx, data, organisme_gestion)
-        if siret:
-            seen[siret] = structure
-        report.created.append(structure)
-    report.skipped.sort()
-    return report
-
-
-def active_membership(account, structure_id: int) -> Membership | None:
-    return db.session.scalar(
-        select(Membership).where(
-            Membership.account_id == account.id,
-            Membership.structure_id == structure_id,
-            Membership.until.is_(None),
-        )
-    )
-
-
-def active_memberships(account) -> list[Membership]:
-    return list(
-        db.session.scalars(
-            select(Membership)
-            .join(Structure)
-            .where(Membership.account_id == account.id, Membership.until.is_(None))
-            .order_by(Structure.raison_sociale)
-        )
-    )
-
-
-@operation
-def detach(ctx: OperationContext, membership: Membership) -> None:
-    """End a membership at once. The account remains; the demandes it wrote
-    stay with the structure; the person is told by email."""
-    if not membership.is_active:
-        raise DomainError("Ce compte est déjà détaché de la structure.")
-    structure = membership.structure
-    if membership.role == MembershipRole.REFERENT and len(structure.referents) <= 1:
-        raise DomainError(
-            "Le dernier référent de la structure ne peut pas être détaché : confiez d'abord le rôle de référent à un autre membre."
-        )
-    membership.until = utcnow()
-    membership.ended_by_id = ctx.actor_id
-    account = membership.account
-    queue_mail(
-        account.email,
-        f"Votre compte n'est plus rattaché à {structure.raison_sociale}",
-        "membership_ended",
-        account=account,
-        structure=structure,
-    )
-    record_event(ctx, "membership.ended", membership, structure=structure, account=account.identifiant)
-
-
-@operation
-def hand_over_referent(ctx: OperationContext, from_membership: Membership, to_membership: Membership) -> None:
-    """The référent gives its role to a member and becomes a member."""
-    if from_membership.structure_id != to_membership.structure_id or not to_membership.is_active:
-        raise DomainError("Ce membre ne fait pas partie de la structure.")
-    if to_membership.role == MembershipRole.REFERENT:
-        raise DomainError("Cette personne est déjà référente de la structure.")
-    to_membership.role = MembershipRole.REFERENT
-    from_membership.role = MembershipRole.MEMBRE
-    record_event(
-        ctx, "membership.referent_handed_over", to_membership, structure=to_membership.structure,
-        account=to_membership.account.identifiant, previous=from_membership.account.identifiant,
-    )

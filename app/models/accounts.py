@@ -70,6 +70,15 @@ class Account(UserMixin, db.Model):
         return self.status == AccountStatus.ACTIVE
 
     @property
+    def is_pending(self) -> bool:
+        """Registered, not yet activated."""
+        return self.status == AccountStatus.PENDING
+
+    @property
+    def is_disabled(self) -> bool:
+        return self.status == AccountStatus.DISABLED
+
+    @property
     def is_agent(self) -> bool:
         return self.agent_role is not None
 

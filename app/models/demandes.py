@@ -1,6 +1,5 @@
 """Demandes d'aide (dossiers), their attached files, and reference counters."""
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -8,34 +7,8 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.lifecycle import RECAPITULATIF, Action, DemandeStatus, EditableSteps, StatusRules
 from app.models.types import UTCDateTime, utcnow
-
-
-class DemandeStatus(enum.StrEnum):
-    BROUILLON = "brouillon"
-    DEPOSEE = "deposee"
-    TRANSMISE = "transmise"
-    EN_INSTRUCTION = "en_instruction"
-    COMPLEMENTS_DEMANDES = "complements_demandes"
-    ACCEPTEE = "acceptee"
-    REFUSEE = "refusee"
-    CLASSEE_SANS_SUITE = "classee_sans_suite"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    DemandeStatus.BROUILLON: "Brouillon",
-    DemandeStatus.DEPOSEE: "Déposée",
-    DemandeStatus.TRANSMISE: "Transmise à la Région",
-    DemandeStatus.EN_INSTRUCTION: "En cours d'instruction",
-    DemandeStatus.COMPLEMENTS_DEMANDES: "Compléments demandés",
-    DemandeStatus.ACCEPTEE: "Acceptée",
-    DemandeStatus.REFUSEE: "Refusée",
-    DemandeStatus.CLASSEE_SANS_SUITE: "Classée sans suite",
-}
 
 
 class Demande(db.Model):
@@ -101,8 +74,32 @@ class Demande(db.Model):
         return self.teleservice_version.definition
 
     @property
+    def lifecycle(self) -> StatusRules:
+        """What the demande's status allows (``app.models.lifecycle``)."""
+        return DemandeStatus(self.status).rules
+
+    @property
     def status_label(self) -> str:
-        return DemandeStatus(self.status).label
+        return self.lifecycle.label
+
+    def allows(self, action: Action | str) -> bool:
+        """Whether the demande's status allows ``action`` (who may is the policy's question)."""
+        return self.lifecycle.allows(action)
+
+    def step_is_editable(self, step: str) -> bool:
+        """Whether the status lets the wizard's ``step`` be changed: every step
+        of a draft; under « compléments demandés », the steps the council
+        reopened and the récapitulatif (to send them back)."""
+        editable = self.lifecycle.editable
+        if editable is EditableSteps.ALL:
+            return True
+        if editable is EditableSteps.REOPENED:
+            return step in (*(self.reopened_steps or []), RECAPITULATIF)
+        return False
+
+    @property
+    def has_editable_steps(self) -> bool:
+        return self.lifecycle.editable is not EditableSteps.NONE
 
     def step_answers(self, step: str) -> dict:
         return dict((self.answers or {}).get(step) or {})

@@ -16,6 +16,10 @@ class MailStatus(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"  # gave up after MAIL_MAX_ATTEMPTS; kept for the record
 
+    @property
+    def label(self) -> str:
+        return {"pending": "En attente", "sending": "En cours d'envoi", "sent": "Envoyé", "failed": "Échec"}[self.value]
+
 
 class OutgoingMail(db.Model):
     __tablename__ = "outgoing_mail"
@@ -33,3 +37,7 @@ class OutgoingMail(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def status_label(self) -> str:
+        return MailStatus(self.status).label

@@ -9,41 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
-
-
-class FamilleTiers(enum.StrEnum):
-    LYCEE_PUBLIC = "lycee_public"
-    LYCEE_PRIVE = "lycee_prive"
-    ASSOCIATION = "association"
-    ENTREPRISE = "entreprise"
-    COLLECTIVITE = "collectivite"
-    ETABLISSEMENT_PUBLIC = "etablissement_public"
-    PARTICULIER = "particulier"
-    AUTRE = "autre"
-
-    @property
-    def label(self) -> str:
-        return FAMILLE_LABELS[self]
-
-    @property
-    def is_lycee(self) -> bool:
-        return self in (FamilleTiers.LYCEE_PUBLIC, FamilleTiers.LYCEE_PRIVE)
-
-    @property
-    def needs_siret(self) -> bool:
-        return self is not FamilleTiers.PARTICULIER
-
-
-FAMILLE_LABELS = {
-    FamilleTiers.LYCEE_PUBLIC: "Lycée public",
-    FamilleTiers.LYCEE_PRIVE: "Lycée privé",
-    FamilleTiers.ASSOCIATION: "Association",
-    FamilleTiers.ENTREPRISE: "Entreprise",
-    FamilleTiers.COLLECTIVITE: "Collectivité",
-    FamilleTiers.ETABLISSEMENT_PUBLIC: "Établissement public",
-    FamilleTiers.PARTICULIER: "Particulier",
-    FamilleTiers.AUTRE: "Autre",
-}
+from app.reference.familles import FamilleTiers
 
 
 class Structure(db.Model):
@@ -93,6 +59,10 @@ class Structure(db.Model):
     @property
     def active_memberships(self) -> list["Membership"]:
         return [m for m in self.memberships if m.until is None]
+
+    def active_membership_of(self, account) -> "Membership | None":
+        """``account``'s running membership of this structure, if any."""
+        return next((m for m in self.active_memberships if m.account_id == account.id), None)
 
     @property
     def referents(self) -> list["Membership"]:
@@ -199,6 +169,11 @@ class Invitation(db.Model):
     @property
     def role_label(self) -> str:
         return MembershipRole(self.role).label
+
+    @property
+    def is_pending(self) -> bool:
+        """Sent and neither accepted nor cancelled (it may have expired)."""
+        return self.status == InvitationStatus.SENT
 
     @property
     def invitee_name(self) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
+from app.teleservices.schema import TeleserviceDefinition, definition_from_json
 
 
 class Teleservice(db.Model):
@@ -42,7 +43,5 @@ class TeleserviceVersion(db.Model):
     teleservice: Mapped[Teleservice] = relationship(back_populates="versions")
 
     @cached_property
-    def definition(self):
-        from app.teleservices.schema import definition_from_json
-
+    def definition(self) -> TeleserviceDefinition:
         return definition_from_json(self.definition_json)

@@ -48,7 +48,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from app.models.structures import FamilleTiers
+from app.reference.familles import FamilleTiers
 
 FIELD_TYPES = {
     "text",

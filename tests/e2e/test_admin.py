@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from app.field_values import format_date
+from app.domain.values import format_date
 from app.models import AgentRole
 from tests.support.accounts import make_account, make_agent
 from tests.support.browser import log_in, submit

@@ -12,19 +12,11 @@ from app.models import AgentRole
 from tests.support.accounts import make_agent
 from tests.support.browser import LiveServer, log_in, submit
 from tests.support.smtp import SmtpServer, free_port
-from tests.support.wizard import PDF, lycee_with_people, make_filed_demande, open_teleservices
+from tests.support.wizard import PDF, lycee_with_people, make_filed_demande, open_teleservices, transmit_demande
 
 
 @pytest.fixture
 def instruction_server(make_app, smtp_server, tmp_path):
-    from datetime import date
-
-    from flask import current_app
-
-    from app import attachments
-    from app.domain import suivi
-    from app.domain.base import OperationContext
-
     port = free_port()
     app = make_app(
         PUBLIC_URL=f"http://127.0.0.1:{port}", WTF_CSRF_ENABLED=True, ATTACHMENTS_DIR=str(tmp_path / "pj"), **smtp_server.app_config()
@@ -35,8 +27,7 @@ def instruction_server(make_app, smtp_server, tmp_path):
         make_agent("instructeur", AgentRole.INSTRUCTEUR)
         for intitule in ("Forum des métiers", "Les métiers de la mer"):
             demande = make_filed_demande(teacher, lycee, intitule=intitule)
-            stored = attachments.store_bytes(PDF, attachments.attachments_directory(current_app))
-            suivi.transmit(OperationContext(actor=referent), demande, ca_date=date(2026, 11, 10), pv=("pv.pdf", stored, "application/pdf"))
+            transmit_demande(referent, demande)
         reference = demande.reference
     server = LiveServer(app, port)
     server.start()

@@ -7,20 +7,18 @@ on the list, opens the thread, the count goes to zero → an agent answers
 (through the domain) → the référent is told by email and reads « La Région »."""
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
-from app import attachments
-from app.domain import messages, suivi
+from app.domain import messages
 from app.domain.base import OperationContext
 from app.extensions import db
 from app.models import Account, Demande
 from tests.support.accounts import make_agent
 from tests.support.browser import LiveServer, log_in
 from tests.support.smtp import SmtpServer, free_port
-from tests.support.wizard import PDF, lycee_with_people, make_filed_demande, open_teleservices
+from tests.support.wizard import PDF, lycee_with_people, make_filed_demande, open_teleservices, transmit_demande
 
 COUNCIL = "instruction@region.example"
 
@@ -41,8 +39,7 @@ def messages_server(make_app, smtp_server, tmp_path):
         open_teleservices(tmp_path)
         lycee, referent, teacher = lycee_with_people()
         demande = make_filed_demande(teacher, lycee, intitule="Les métiers de la mer")
-        pv = attachments.store_bytes(PDF, attachments.attachments_directory(app))
-        suivi.transmit(OperationContext(actor=referent), demande, ca_date=date(2026, 11, 10), pv=("pv.pdf", pv, "application/pdf"))
+        transmit_demande(referent, demande)
         make_agent("agent.region")
         demande_id, reference = demande.id, demande.reference
     server = LiveServer(app, port)

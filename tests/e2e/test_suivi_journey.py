@@ -5,6 +5,7 @@ files again → the référent transmits it with the CA date and the PV → both
 receive the accusé de réception over SMTP and download the PDF."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -96,5 +97,5 @@ def test_suivi_journey(page, open_page, a11y, suivi_server, smtp_server, js_enab
         person.get_by_role("link", name=re.compile(reference)).click()
         with person.expect_download() as download:
             person.get_by_role("link", name=re.compile("Télécharger l'accusé de réception")).click()
-        content = open(download.value.path(), "rb").read()
+        content = Path(download.value.path()).read_bytes()
         assert content.startswith(b"%PDF")

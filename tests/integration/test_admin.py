@@ -9,11 +9,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, update
 
-from app.domain import admin as admin_domain
-from app.domain import demandes as demande_domain
+from app.domain import agents as agent_domain
+from app.domain import dashboard as dashboard_domain
+from app.domain import teleservices as teleservice_domain
 from app.domain.base import SYSTEM, DomainError, OperationContext
+from app.domain.demandes import drafts
+from app.domain.values import format_amount, format_date
 from app.extensions import db
-from app.field_values import format_amount, format_date
 from app.models import Account, AccountStatus, AgentRole, AuditEvent, Demande, DemandeStatus, Teleservice
 from app.models.types import utcnow
 from tests.conftest import link_in, outbox
@@ -137,7 +139,7 @@ def test_unknown_agent_and_teleservice_are_404(people, admin_client):
 
 def test_the_list_shows_every_agent(people, admin_client, mode):
     disabled = make_agent("ancien.agent", AgentRole.INSTRUCTEUR)
-    admin_domain.disable_agent(SYSTEM, disabled)
+    agent_domain.disable_agent(SYSTEM, disabled)
     text = page_text(html.unescape(mode.assert_page(mode.get(admin_client, "/administration/agents"))))
     for expected in ("admin.region", "instructeur.region", "ancien.agent", "Agent administrateur", "Agent instructeur",
                      "instructeur.region@region.example", "Actif", "Désactivé", "3 agents"):
@@ -283,7 +285,7 @@ def test_disabling_twice_or_enabling_an_active_agent_is_refused(admin_client, mo
     agent = make_agent("instructeur.region", AgentRole.INSTRUCTEUR)
     body = html.unescape(mode.assert_page(mode.post(admin_client, f"/administration/agents/{agent.id}/reactiver"), status=422))
     assert "Ce compte n'est pas désactivé" in body
-    admin_domain.disable_agent(SYSTEM, agent)
+    agent_domain.disable_agent(SYSTEM, agent)
     body = html.unescape(mode.assert_page(mode.post(admin_client, f"/administration/agents/{agent.id}/desactiver"), status=422))
     assert "Ce compte est déjà désactivé" in body
     assert len(_events("agent.disabled")) == 1
@@ -293,19 +295,19 @@ def test_the_last_active_admin_stays(admin_app, admin):
     """Through the web an admin acts, so another active admin exists; the
     rule still holds for every caller (command line, a race)."""
     with pytest.raises(DomainError, match="dernier administrateur actif"):
-        admin_domain.disable_agent(SYSTEM, admin)
+        agent_domain.disable_agent(SYSTEM, admin)
     with pytest.raises(DomainError, match="dernier administrateur actif") as refusal:
-        admin_domain.change_role(SYSTEM, admin, AgentRole.INSTRUCTEUR)
+        agent_domain.change_role(SYSTEM, admin, AgentRole.INSTRUCTEUR)
     assert refusal.value.field == "role"
     db.session.refresh(admin)
     assert admin.status == AccountStatus.ACTIVE and admin.agent_role == AgentRole.ADMIN
     # A disabled admin does not count: with two admins, one disabled, the other is the last.
     other = make_agent("autre.admin", AgentRole.ADMIN)
-    admin_domain.disable_agent(OperationContext(actor=admin), other)
+    agent_domain.disable_agent(OperationContext(actor=admin), other)
     with pytest.raises(DomainError, match="dernier administrateur actif"):
-        admin_domain.change_role(OperationContext(actor=other), admin, AgentRole.INSTRUCTEUR)
-    admin_domain.enable_agent(SYSTEM, other)
-    admin_domain.change_role(OperationContext(actor=other), admin, AgentRole.INSTRUCTEUR)
+        agent_domain.change_role(OperationContext(actor=other), admin, AgentRole.INSTRUCTEUR)
+    agent_domain.enable_agent(SYSTEM, other)
+    agent_domain.change_role(OperationContext(actor=other), admin, AgentRole.INSTRUCTEUR)
     db.session.refresh(admin)
     assert admin.agent_role == AgentRole.INSTRUCTEUR
 
@@ -350,7 +352,7 @@ def _edit_data(teleservice: Teleservice, **overrides) -> dict:
 
 def test_the_list_shows_versions_dates_and_states(filed, admin_client, mode):
     today = date.today()
-    admin_domain.update_teleservice(
+    teleservice_domain.update_teleservice(
         OperationContext(), _teleservice("SPRO"), based_on=1,
         ouverture=today - timedelta(days=100), cloture=today - timedelta(days=1),
         description="Clos.", preambule="Clos.",
@@ -387,8 +389,21 @@ def test_edit_makes_a_new_version_and_the_demande_keeps_its_own(filed, admin_cli
     demande = db.session.get(Demande, filed.id)
     assert demande.teleservice_version.number == 1 and demande.definition.description == old.description
     teacher = _agent("prof")
-    newer = demande_domain.start_demande(OperationContext(actor=teacher), teleservice, demande.structure)
+    newer = drafts.start_demande(OperationContext(actor=teacher), teleservice, demande.structure)
     assert newer.teleservice_version.number == 2 and newer.definition.description == "Une description revue."
+
+
+def test_an_admins_edit_is_audited_with_its_address(filed, admin_app, admin):
+    """Regression (issue 10): the edit is an operation like every admin
+    action — its audit event names the agent and the address it came from."""
+    client = admin_app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    login(client, admin.identifiant)
+    data = _edit_data(_teleservice(), description="Une description revue.")
+    assert client.post("/administration/teleservices/TRAJ/modifier", data=data).status_code == 303
+    (event,) = _events("teleservice.version_created")[-1:]
+    assert event.details == {"code": "TRAJ", "number": 2}
+    assert (event.actor_id, event.ip) == (admin.id, "198.51.100.7")
 
 
 def test_close_a_teleservice_by_its_closing_date(filed, admin_client, mode):
@@ -401,7 +416,7 @@ def test_close_a_teleservice_by_its_closing_date(filed, admin_client, mode):
     db.session.expire_all()
     teleservice = _teleservice()
     assert teleservice.current_version.definition.cloture == yesterday
-    assert demande_domain.can_start_reason(teleservice, "lycee_prive", date.today()) is not None
+    assert teleservice_domain.can_start_reason(teleservice, "lycee_prive", date.today()) is not None
     assert db.session.get(Demande, filed.id).definition.cloture > yesterday
 
 
@@ -437,7 +452,7 @@ def test_bad_teleservice_input_is_explained_at_the_field(filed, admin_client, mo
 
 def test_a_concurrent_edit_is_not_overwritten_silently(filed, admin_client, admin, mode):
     stale = _edit_data(_teleservice(), description="Ma version.")
-    admin_domain.update_teleservice(OperationContext(actor=admin), _teleservice(), based_on=1, **{
+    teleservice_domain.update_teleservice(OperationContext(actor=admin), _teleservice(), based_on=1, **{
         k: v for k, v in {
             "ouverture": _teleservice().current_version.definition.ouverture,
             "cloture": _teleservice().current_version.definition.cloture,
@@ -493,13 +508,13 @@ def figures_world(admin_app, tmp_path):
             )
         )
         made.append(demande.id)
-    demande_domain.start_demande(OperationContext(actor=teacher), demande_domain.teleservice_by_code("TRAJ"), lycee)
+    drafts.start_demande(OperationContext(actor=teacher), teleservice_domain.teleservice_by_code("TRAJ"), lycee)
     db.session.commit()
     return made
 
 
 def test_dashboard_figures_are_exact(figures_world):
-    board = admin_domain.dashboard(30)
+    board = dashboard_domain.dashboard(30)
     rows = {row.code: row for row in board.rows}
     assert rows["TRAJ"].counts == {"transmise": 1, "acceptee": 1}
     assert rows["TRAJ"].asked == Decimal("3500.50") and rows["TRAJ"].granted == Decimal("2000.00")
@@ -509,7 +524,7 @@ def test_dashboard_figures_are_exact(figures_world):
     assert board.totals.total == 4 and board.totals.asked == Decimal("4500.75") and board.totals.granted == Decimal("2000.00")
     assert board.waiting_counts == {"transmise": 1}
     assert [d.id for d in board.waiting_oldest] == [figures_world[0]]
-    five = admin_domain.dashboard(5)
+    five = dashboard_domain.dashboard(5)
     assert five.waiting_counts == {"transmise": 1, "en_instruction": 1}
     assert [d.id for d in five.waiting_oldest] == [figures_world[0], figures_world[3]]
 
@@ -572,12 +587,12 @@ def test_dashboard_counts_in_one_grouped_query(figures_world, admin_app, admin_c
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        admin_domain.dashboard(30)
+        dashboard_domain.dashboard(30)
         first = len(statements)
         lycee = db.session.get(Demande, figures_world[0]).structure
         make_filed_demande(_agent("prof"), lycee, intitule="Encore une")
         statements.clear()
-        admin_domain.dashboard(30)
+        dashboard_domain.dashboard(30)
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert len(statements) == first

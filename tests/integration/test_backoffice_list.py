@@ -15,11 +15,11 @@ import openpyxl
 import pytest
 from sqlalchemy import event, select
 
-from app import instruction_list
 from app.domain import messages
 from app.domain.base import OperationContext
+from app.domain.demandes import backoffice_list
+from app.domain.demandes.backoffice_list import SORTS, Filters, Sort
 from app.extensions import db
-from app.instruction_list import SORTS, Filters, Sort
 from app.models import AgentRole, AuditEvent, Demande, DemandeStatus
 from tests.conftest import outbox
 from tests.support.accounts import login, make_account, make_agent
@@ -274,18 +274,18 @@ def test_sorts_and_keyset_pages_forward_and_back(sortable, sort):
     """Every sort, walked page by page (3 rows a page) forward then back:
     the pages join up to the whole list, in order, without repeats."""
     expected = expected_order(sortable, sort)
-    forward, page, cursors = [], instruction_list.page(Filters(), sort, size=3), []
+    forward, page, cursors = [], backoffice_list.page(Filters(), sort, size=3), []
     assert page.previous_cursor is None and page.first
     while True:
         forward.extend(r.id for r in page.rows)
         cursors.append(page)
         if page.next_cursor is None:
             break
-        page = instruction_list.page(Filters(), sort, after=page.next_cursor, size=3)
+        page = backoffice_list.page(Filters(), sort, after=page.next_cursor, size=3)
     assert forward == expected
     backward = [r.id for r in page.rows]
     while page.previous_cursor is not None:
-        page = instruction_list.page(Filters(), sort, before=page.previous_cursor, size=3)
+        page = backoffice_list.page(Filters(), sort, before=page.previous_cursor, size=3)
         backward = [r.id for r in page.rows] + backward
     assert backward == expected and page.first
 
@@ -576,7 +576,7 @@ def test_csv_export_parses_back(exportable, client):
     response = client.get(f"{LIST}/export.csv?tri=reference&ordre=asc")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    today = datetime.now(instruction_list.PARIS).date().isoformat()
+    today = datetime.now(backoffice_list.PARIS).date().isoformat()
     assert response.headers["Content-Disposition"] == f'attachment; filename="demandes-{today}.csv"'
     raw = response.get_data()
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -630,7 +630,7 @@ def test_xlsx_export_parses_back(exportable, client):
     response = client.get(f"{LIST}/export.xlsx?tri=reference&ordre=asc")
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    today = datetime.now(instruction_list.PARIS).date().isoformat()
+    today = datetime.now(backoffice_list.PARIS).date().isoformat()
     assert f'filename=demandes-{today}.xlsx' in response.headers["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.get_data()))
     sheet = workbook["Demandes"]

@@ -2,21 +2,16 @@
 refusal, with and without htmx; internal notes never reach applicants."""
 
 import html
-from datetime import date
 
 import pytest
-from flask import current_app
 from sqlalchemy import select
 
-from app import attachments
-from app.domain import suivi
-from app.domain.base import OperationContext
 from app.extensions import db
 from app.models import AgentRole, AuditEvent, DemandeStatus, OutgoingMail
 from tests.conftest import outbox
 from tests.support.accounts import login, make_agent
 from tests.support.web import error_messages, page_text
-from tests.support.wizard import PDF, lycee_with_people, make_filed_demande, open_teleservices, post_page
+from tests.support.wizard import lycee_with_people, make_filed_demande, open_teleservices, post_page, transmit_demande
 
 
 @pytest.fixture
@@ -34,8 +29,7 @@ def world(make_app, tmp_path):
 
 def _transmit(referent, demande):
     """The référent's transmission, through the domain (tested with the suivi)."""
-    stored = attachments.store_bytes(PDF, attachments.attachments_directory(current_app))
-    suivi.transmit(OperationContext(actor=referent), demande, ca_date=date(2026, 11, 10), pv=("pv.pdf", stored, "application/pdf"))
+    transmit_demande(referent, demande)
 
 
 @pytest.fixture

@@ -119,12 +119,12 @@ def test_the_last_referent_cannot_be_detached(client, mode, lycee):
     login(client, "ref")
     mode.assert_redirect(mode.post(client, f"/structure/membres/{second_membership.id}/detacher"), "/structure")
     # now "ref" is the only référent: no one can detach it (it cannot act on itself from the list either)
-    from app.domain import structures
+    from app.domain import memberships
     from app.domain.base import SYSTEM, DomainError
 
     own = db.session.scalar(select(Membership).where(Membership.account_id == referent.id))
     with pytest.raises(DomainError, match="dernier référent"):
-        structures.detach(SYSTEM, own)
+        memberships.detach(SYSTEM, own)
 
 
 def test_hand_over_the_referent_role(client, mode, lycee):

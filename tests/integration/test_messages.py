@@ -10,9 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app import attachments
-from app.domain import messages
-from app.domain import structures as structure_domain
+from app.domain import files, memberships, messages
 from app.domain.base import SYSTEM, DomainError, OperationContext
 from app.extensions import db
 from app.models import AuditEvent, Demande, DemandeStatus, Membership, Message, Side, Thread, ThreadRead
@@ -81,7 +79,7 @@ def agent_says(demande, agent, body="Merci de préciser le nombre d'élèves."):
 
 
 def stored_files(app) -> set[str]:
-    directory = attachments.attachments_directory(app)
+    directory = files.attachments_directory(app)
     return {p.name for p in directory.iterdir()} if directory.exists() else set()
 
 
@@ -164,7 +162,7 @@ def test_the_referent_author_of_a_demande_is_told_once(world):
 def test_a_detached_author_is_no_longer_told(world):
     app, demande, referent, teacher, agent = world
     membership = db.session.scalar(select(Membership).where(Membership.account_id == teacher.id))
-    structure_domain.detach(SYSTEM, membership)
+    memberships.detach(SYSTEM, membership)
     agent_says(demande, agent)
     assert outbox("prof@exemple.fr", "Nouveau message") == []
     assert len(outbox("ref@exemple.fr", "Nouveau message")) == 1
@@ -248,12 +246,12 @@ def test_mark_read_never_goes_backwards_and_keeps_one_row(world):
     app, demande, referent, teacher, agent = world
     agent_says(demande, agent)
     thread = messages.thread_of(demande)
-    messages.mark_read(teacher, thread)
+    messages.mark_read(OperationContext(actor=teacher), thread)
     newest = messages.last_read_id(teacher, thread)
     read = db.session.scalar(select(ThreadRead))
     read.last_read_message_id = newest + 10  # as if a later message had been seen
     db.session.commit()
-    messages.mark_read(teacher, thread)
+    messages.mark_read(OperationContext(actor=teacher), thread)
     assert db.session.scalars(select(ThreadRead)).all() == [read] and read.last_read_message_id == newest + 10
 
 
@@ -430,7 +428,7 @@ def test_an_agent_empty_message_is_refused_at_its_field(world, mode):
 
 
 def test_the_back_office_home_and_list_show_new_messages_until_read(world, teacher_client, mode):
-    from app.domain import instruction
+    from app.domain.demandes import instruction
 
     app, demande, referent, teacher, agent = world
     client = client_of(app, agent.identifiant)
@@ -488,7 +486,7 @@ def test_a_membre_who_is_not_the_author_gets_404(world):
 def test_a_detached_author_gets_404(world, teacher_client):
     app, demande, referent, teacher, agent = world
     assert teacher_client.get(f"/demandes/{demande.id}/fil-de-discussion").status_code == 200
-    structure_domain.detach(SYSTEM, db.session.scalar(select(Membership).where(Membership.account_id == teacher.id)))
+    memberships.detach(SYSTEM, db.session.scalar(select(Membership).where(Membership.account_id == teacher.id)))
     _refused_everywhere(teacher_client, demande, 404)
     assert messages.unread_count(teacher) == 0
     with pytest.raises(DomainError):
@@ -523,9 +521,10 @@ def test_no_thread_before_the_demande_is_transmitted(world, mode):
     thread's page does not exist (404)."""
     app, demande, referent, teacher, agent = world
     deposee = make_filed_demande(teacher, demande.structure, intitule="Pas encore transmise")
-    from app.domain import demandes
+    from app.domain.demandes import drafts
+    from app.domain.teleservices import teleservice_by_code
 
-    brouillon = demandes.start_demande(OperationContext(actor=teacher), demandes.teleservice_by_code("TRAJ"), demande.structure)
+    brouillon = drafts.start_demande(OperationContext(actor=teacher), teleservice_by_code("TRAJ"), demande.structure)
     client = client_of(app, "prof")
     for waiting in (deposee, brouillon):
         text = page_text(mode.assert_page(mode.get(client, f"/demandes/{waiting.id}")))
@@ -555,7 +554,8 @@ def test_the_domain_refuses_empty_and_too_long_messages(world):
 
 def test_visible_demandes_clause_agrees_with_can_view_demande(world):
     app, demande, referent, teacher, agent = world
-    from app.domain import demandes
+    from app.domain.demandes import drafts
+    from app.domain.teleservices import teleservice_by_code
 
     lycee = demande.structure
     colleague = make_account(identifiant="prof2", email="prof2@exemple.fr")
@@ -566,11 +566,11 @@ def test_visible_demandes_clause_agrees_with_can_view_demande(world):
     make_filed_demande(teacher, lycee, intitule="Déposée")
     make_filed_demande(colleague, lycee, intitule="De la collègue")
     make_filed_demande(referent, lycee, intitule="Du référent")
-    demandes.start_demande(OperationContext(actor=teacher), demandes.teleservice_by_code("TRAJ"), lycee)
+    drafts.start_demande(OperationContext(actor=teacher), teleservice_by_code("TRAJ"), lycee)
     detached = make_account(identifiant="parti", email="parti@exemple.fr")
     membership = attach(detached, lycee, role="membre")
     make_filed_demande(detached, lycee, intitule="D'un membre parti")
-    structure_domain.detach(SYSTEM, membership)
+    memberships.detach(SYSTEM, membership)
     loner = make_account(identifiant="seul", email="seul@exemple.fr")
     everything = db.session.scalars(select(Demande)).all()
     assert len(everything) == 6

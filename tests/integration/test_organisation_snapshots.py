@@ -4,18 +4,17 @@ fake API Entreprise on loopback."""
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
-from sqlalchemy import JSON, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy import select
 
-from app import organisations
+from app.domain import organisations
 from app.extensions import db
 from app.integrations.organisation_lookup import IdentifierKind, OrganisationLookupService, OrganisationRecord, Source
 from app.integrations.organisation_lookup.db_cache import DatabaseLookupCache
-from app.models import OrganisationLookupCacheEntry
+from app.models import AuditEvent, Demande, OrganisationLookupCacheEntry, Structure
 from tests.fakes.api_entreprise import Fault
 from tests.support.organisations import SNCF, UNAVAILABLE_MESSAGE, UNKNOWN_SIRET, app, fake  # noqa: F401  (fixtures app, fake)
+from tests.support.structures import make_structure
 
 FETCHED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -84,10 +83,10 @@ def test_one_service_per_application(app):
 
 
 def test_lookup_functions_use_the_database_cache(app, fake):
-    assert organisations.lookup_siret(SNCF).siret == SNCF
+    assert organisations.lookup(IdentifierKind.SIRET, SNCF).siret == SNCF
     assert organisations.lookup("siret", "552 049 447 76279").siret == SNCF
-    assert organisations.lookup_siren("552049447").siren == "552049447"
-    assert organisations.lookup_rna("W604004799").commune == "Paris"
+    assert organisations.lookup(IdentifierKind.SIREN, "552049447").siren == "552049447"
+    assert organisations.lookup(IdentifierKind.RNA, "W604004799").commune == "Paris"
     assert fake.call_count(identifier=SNCF) == 1
     assert db.session.scalar(select(sa.func.count()).select_from(OrganisationLookupCacheEntry)) == 3
 
@@ -160,104 +159,82 @@ def test_chosen_reads_the_value_of_the_button(app, fake):
 # --- flask organisations recheck ---------------------------------------------------
 
 
-class _Base(DeclarativeBase):
-    pass
-
-
-class Holder(_Base):
-    """A stand-in for a structure or a demande keeping a snapshot."""
-
-    __tablename__ = "holder"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    snapshot: Mapped[dict | None] = mapped_column(JSON)
-
-
-@pytest.fixture
-def holders():
-    engine = sa.create_engine("sqlite://")
-    _Base.metadata.create_all(engine)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
-
-
 def _manual(**fields):
     return organisations.manual_snapshot({"raison_sociale": "Saisie", "adresse": "1 rue", **fields})
 
 
-def test_recheck_verifies_what_it_finds_and_records_what_it_does_not(app, fake, holders):
+def _holders(*snapshots) -> list[int]:
+    """Structures keeping these snapshots (as agents create them), their ids in order."""
+    return [make_structure(siret=None, lookup_snapshot=snapshot, email=f"s{n}@exemple.fr").id for n, snapshot in enumerate(snapshots)]
+
+
+def _snapshot(structure_id):
+    db.session.expire_all()
+    return db.session.get(Structure, structure_id).lookup_snapshot
+
+
+def test_recheck_verifies_what_it_finds_and_records_what_it_does_not(app, fake):
     verified = organisations.snapshot(_record())
-    holders.add_all(
-        [
-            Holder(id=1, snapshot=_manual(siret=SNCF, raison_sociale="Sncf")),
-            Holder(id=2, snapshot=_manual(siret=UNKNOWN_SIRET)),
-            Holder(id=3, snapshot=verified),
-            Holder(id=4, snapshot=_manual()),
-            Holder(id=5, snapshot=None),
-            Holder(id=6, snapshot=_manual(rna="w604 004 799")),
-        ]
+    ids = _holders(
+        _manual(siret=SNCF, raison_sociale="Sncf"),
+        _manual(siret=UNKNOWN_SIRET),
+        verified,
+        _manual(),
+        None,
+        _manual(rna="w604 004 799"),
     )
-    holders.commit()
-    owner = organisations.SnapshotOwner(Holder, "snapshot")
-    report = organisations.recheck_unverified(owners=[owner], session=holders)
+    report = organisations.recheck_unverified()
     assert (report.verified, report.still_unverified, report.stopped) == (2, 2, None)
 
-    def snapshot(row_id):
-        holders.expire_all()
-        return holders.get(Holder, row_id).snapshot
-
-    found = snapshot(1)
+    found = _snapshot(ids[0])
     assert found["verified"] is True and found["source"] == "api_entreprise"
     assert found["raison_sociale"] == "SOCIETE NATIONALE SNCF"
     assert found["manual_entry"]["raison_sociale"] == "Sncf"
     assert datetime.fromisoformat(found["rechecked_at"]).tzinfo is not None
-    assert snapshot(6)["verified"] is True and snapshot(6)["etat_administratif"] == "ferme"  # as the registry says
-    missing = snapshot(2)
+    assert _snapshot(ids[5])["verified"] is True and _snapshot(ids[5])["etat_administratif"] == "ferme"  # as the registry says
+    missing = _snapshot(ids[1])
     assert missing["verified"] is False
     assert missing["last_check"]["outcome"] == "not_found"
     assert missing["last_check"]["message"] == "Aucun établissement ne correspond à ce numéro SIRET."
-    assert snapshot(3) == verified
-    assert snapshot(4)["last_check"]["outcome"] == "no_identifier"
-    assert snapshot(5) is None
-    assert any("holder.snapshot #1 : vérifié (API Entreprise)" in line for line in report.lines)
+    assert _snapshot(ids[2]) == verified
+    assert _snapshot(ids[3])["last_check"]["outcome"] == "no_identifier"
+    assert _snapshot(ids[4]) is None
+    assert any(f"structure.lookup_snapshot #{ids[0]} : vérifié (API Entreprise)" in line for line in report.lines)
+    # Each verification is in the structure's history.
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "organisation.verifiee")).all()
+    assert sorted(e.structure_id for e in events) == [ids[0], ids[5]]
 
     # A second run looks only at what is still unverified.
     calls = fake.call_count()
-    again = organisations.recheck_unverified(owners=[owner], session=holders)
+    again = organisations.recheck_unverified()
     assert (again.verified, again.still_unverified) == (0, 2)
     assert fake.call_count() == calls + 1  # only the SIRET not found; the rest has no identifier
 
 
-def test_recheck_stops_when_the_provider_is_down(app, fake, holders):
-    holders.add_all([Holder(id=1, snapshot=_manual(siret=SNCF)), Holder(id=2, snapshot=_manual(siret=UNKNOWN_SIRET))])
-    holders.commit()
+def test_recheck_looks_at_the_beneficiaries_of_demandes_too(app, fake):
+    assert Demande.beneficiary_snapshot in organisations.SNAPSHOT_COLUMNS
+    assert Structure.lookup_snapshot in organisations.SNAPSHOT_COLUMNS
+
+
+def test_recheck_stops_when_the_provider_is_down(app, fake):
+    first, second = _holders(_manual(siret=SNCF), _manual(siret=UNKNOWN_SIRET))
     fake.inject(Fault.http(502))
-    report = organisations.recheck_unverified(owners=[organisations.SnapshotOwner(Holder, "snapshot")], session=holders)
+    report = organisations.recheck_unverified()
     assert (report.verified, report.still_unverified) == (0, 1)
     assert report.stopped == UNAVAILABLE_MESSAGE
     assert fake.call_count() == 1
-    assert holders.get(Holder, 1).snapshot["last_check"]["outcome"] == "unavailable"
-    assert "last_check" not in holders.get(Holder, 2).snapshot
+    assert _snapshot(first)["last_check"]["outcome"] == "unavailable"
+    assert "last_check" not in _snapshot(second)
 
 
-def test_recheck_limit(app, fake, holders):
-    holders.add_all([Holder(id=n, snapshot=_manual(siret=SNCF)) for n in (1, 2, 3)])
-    holders.commit()
-    report = organisations.recheck_unverified(owners=[organisations.SnapshotOwner(Holder, "snapshot")], session=holders, limit=2)
+def test_recheck_limit(app, fake):
+    ids = _holders(*(_manual(siret=SNCF) for _ in range(3)))
+    report = organisations.recheck_unverified(limit=2)
     assert report.verified == 2
-    assert not organisations.is_verified(holders.get(Holder, 3).snapshot)
+    assert not organisations.is_verified(_snapshot(ids[2]))
 
 
-def test_register_snapshot_owner(monkeypatch):
-    monkeypatch.setattr(organisations, "_owners", [])
-    owner = organisations.register_snapshot_owner(Holder, Holder.snapshot)
-    assert organisations.register_snapshot_owner(Holder, "snapshot") == owner
-    assert organisations.snapshot_owners() == (owner,)
-    assert owner.label == "holder.snapshot"
-
-
-def test_recheck_command(app, monkeypatch):
-    monkeypatch.setattr(organisations, "_owners", [])
+def test_recheck_command(app):
     result = app.test_cli_runner().invoke(args=["organisations", "recheck"])
     assert result.exit_code == 0, result.output
     assert "0 vérifiée(s), 0 toujours non vérifiée(s)." in result.output

@@ -5,7 +5,7 @@ one column per action; the expected answer is the HTTP status."""
 import pytest
 from sqlalchemy import select
 
-from app.domain import structures
+from app.domain import memberships
 from app.domain.base import SYSTEM
 from app.extensions import db
 from app.models import AgentRole, Invitation, MembershipRole
@@ -51,7 +51,7 @@ def world(app):
     attach(referent, lycee)
     teacher = attach(make_account(identifiant="membre", email="membre@exemple.fr"), lycee, role=MembershipRole.MEMBRE)
     detached_membership = attach(make_account(identifiant="detache", email="detache@exemple.fr"), lycee, role=MembershipRole.MEMBRE)
-    structures.detach(SYSTEM, detached_membership)
+    memberships.detach(SYSTEM, detached_membership)
     foreign = attach(make_account(identifiant="etranger", email="etranger@exemple.fr"), other, role=MembershipRole.MEMBRE)
     make_account(identifiant="seul", email="seul@exemple.fr")
     make_agent("instructeur", AgentRole.INSTRUCTEUR)

@@ -13,10 +13,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from app import attachments
+from app.domain import files
+from app.domain.demandes.receipts import content_fingerprint, format_fingerprint, make_receipt
 from app.extensions import db
 from app.models import Attachment, Demande, DemandeStatus, Message, Receipt, Thread
-from app.receipts import content_fingerprint, format_fingerprint, make_receipt
 from tests.support.accounts import login, make_account
 from tests.support.web import error_messages, page_text
 from tests.support.wizard import DOSSIER, devis, latest_demande, lycee_with_people, open_teleservices, post_page
@@ -58,7 +58,7 @@ def transmit(demande: Demande, by, at=TRANSMITTED_AT, ca_date=CA_DATE) -> Receip
 
 
 def pdf_bytes(app, receipt: Receipt) -> bytes:
-    with attachments.open_stored(attachments.attachments_directory(app), receipt.stored_name) as stored:
+    with files.open_stored(files.attachments_directory(app), receipt.stored_name) as stored:
         return stored.read()
 
 
@@ -111,7 +111,7 @@ def test_the_pdf_states_every_answer_the_documents_the_fingerprint_and_where_to_
         "prof@exemple.fr",
         "Documents transmis",
         "devis-transport.pdf",
-        attachments.format_size(demande.attachments[0].size).replace("\u00a0", " "),
+        files.format_size(demande.attachments[0].size).replace("\u00a0", " "),
         format_fingerprint(receipt.content_fingerprint),
         f"{PUBLIC_URL}/verification",
         "Et maintenant ?",
@@ -162,7 +162,7 @@ def test_a_transmission_not_committed_leaves_neither_row_nor_file(world, tmp_pat
 
 
 def test_make_receipt_raises_when_rendering_fails_and_adds_nothing(world, monkeypatch):
-    from app import receipts
+    from app.domain.demandes import receipts
 
     other = file_through_wizard(world["teacher"])
 
@@ -179,7 +179,7 @@ def test_make_receipt_raises_when_rendering_fails_and_adds_nothing(world, monkey
 def test_the_ca_extract_is_listed_and_files_of_the_discussion_are_not(world, tmp_path):
     other = file_through_wizard(world["teacher"])
     for slot, name in (("pv_ca", "pv-ca-novembre.pdf"), ("message", "photo-du-projet.pdf")):
-        stored = attachments.store_bytes(b"%PDF-1.4 " + name.encode(), tmp_path / "pj")
+        stored = files.store_bytes(b"%PDF-1.4 " + name.encode(), tmp_path / "pj")
         other.attachments.append(
             Attachment(slot=slot, original_name=name, stored_name=stored.stored_name, content_type="application/pdf", size=stored.size, sha256=stored.sha256)
         )

@@ -7,7 +7,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from app.domain import structures as structure_domain
+from app.domain import memberships
 from app.domain.base import SYSTEM
 from app.extensions import db
 from app.models import AuditEvent, Demande, DemandeStatus, Membership, Receipt
@@ -113,6 +113,19 @@ def test_transmission_with_ca_date_and_pv(world, referent_client, mode):
     assert "Demande transmise à la Région" in text and "Télécharger l'accusé de réception" in text
 
 
+def test_a_teacher_detached_before_the_transmission_gets_no_accuse(world, referent_client, mode):
+    """Regression (issue 10): the accusé de réception follows the one
+    recipient rule of applicant-side emails — who may still see the demande."""
+    app, demande = world
+    teacher = demande.author
+    membership = db.session.scalar(select(Membership).where(Membership.account_id == teacher.id))
+    memberships.detach(SYSTEM, membership)
+    mode.assert_redirect(_transmit(referent_client, demande, mode), f"/demandes/{demande.id}")
+    assert outbox("prof@exemple.fr", "Accusé de réception") == []
+    (mail,) = outbox("ref@exemple.fr", "Accusé de réception")
+    assert demande.reference in mail.body_text
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
@@ -155,7 +168,7 @@ def test_a_detached_referent_cannot_act(world, referent_client, mode):
     membership = db.session.scalar(select(Membership).where(Membership.account_id == demande.structure.referents[0].account_id))
     second = make_account(identifiant="ref2", email="ref2@exemple.fr")
     attach(second, demande.structure)
-    structure_domain.detach(SYSTEM, membership)
+    memberships.detach(SYSTEM, membership)
     assert _transmit(referent_client, demande, mode).status_code == 404
     db.session.refresh(demande)
     assert demande.status == DemandeStatus.DEPOSEE
@@ -174,7 +187,7 @@ def test_a_transmission_failing_half_way_leaves_no_trace(world, referent_client,
     def broken(demande):
         raise RuntimeError("the PDF could not be made")
 
-    monkeypatch.setattr("app.receipts.make_receipt", broken)
+    monkeypatch.setattr("app.domain.demandes.receipts.make_receipt", broken)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = _transmit(referent_client, demande)
     assert response.status_code == 500
@@ -215,12 +228,11 @@ def test_ca_date_today_is_accepted(world, referent_client):
 def test_no_document_is_added_to_a_filed_demande(world, tmp_path):
     """Documents go with « Votre dossier »: once filed (and unless the council
     reopens that step), the domain refuses one more."""
-    from app import attachments
-    from app.domain import demandes
     from app.domain.base import DomainError, OperationContext
+    from app.domain.demandes import drafts
+    from tests.support.files import upload
 
     app, demande = world
-    stored = attachments.store_bytes(b"%PDF-1.4 x", tmp_path)
     with pytest.raises(DomainError, match="n'est plus modifiable"):
-        demandes.add_attachment(OperationContext(actor=demande.author), demande, "devis", "tard.pdf", stored, "application/pdf")
+        drafts.add_document(OperationContext(actor=demande.author), demande, "devis", upload("tard.pdf", b"%PDF-1.4 x"))
     assert "tard.pdf" not in {a.original_name for a in demande.attachments}

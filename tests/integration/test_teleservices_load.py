@@ -6,9 +6,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from app.domain.base import OperationContext
+from app.domain.teleservices import load_definitions, read_definitions, save_new_version, update_teleservice
 from app.extensions import db
 from app.models import AuditEvent, Teleservice, TeleserviceVersion
-from app.teleservices.loader import load_definitions, read_definitions, save_new_version
 from app.teleservices.schema import DefinitionError
 from tests.support.accounts import make_agent
 from tests.support.teleservices import TRAJECTOIRES, minimal_definition, shipped, write_definition, write_definitions
@@ -124,11 +125,11 @@ def test_save_new_version_records_the_agent(app, tmp_path):
     agent = make_agent()
     trajectoires = _teleservice("TRAJ")
     [(_, unchanged)] = [d for d in read_definitions() if d[1].code == "TRAJ"]
-    assert save_new_version(trajectoires, unchanged, agent) is None
+    assert save_new_version(OperationContext(actor=agent), trajectoires, unchanged) is None
 
     write_definition(tmp_path, "trajectoires.yaml", {**shipped("TRAJ"), "description": "Nouvelle description."})
     [(_, changed)] = read_definitions(tmp_path)
-    version = save_new_version(trajectoires, changed, agent)
+    version = save_new_version(OperationContext(actor=agent), trajectoires, changed)
     assert version.number == 2 and version.created_by_id == agent.id
     assert _teleservice("TRAJ").current_version.definition.description == "Nouvelle description."
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.object_id == version.id, AuditEvent.action == "teleservice.version_created"))
@@ -138,13 +139,10 @@ def test_save_new_version_records_the_agent(app, tmp_path):
 def test_loading_again_keeps_what_the_administration_changed(app, tmp_path):
     """An admin's dates and texts survive ``flask demo load`` (run at each start
     of the demo) and later changes of the file; the file's other parts still load."""
-    from app.domain import admin
-    from app.domain.base import OperationContext
-
     load_definitions()
     agent = make_agent()
     trajectoires = _teleservice("TRAJ")
-    admin.update_teleservice(
+    update_teleservice(
         OperationContext(actor=agent), trajectoires, based_on=1,
         ouverture=date(2026, 9, 1), cloture=date(2026, 12, 31), description="Description de la Région.", preambule="Préambule revu.",
     )

@@ -3,8 +3,8 @@ beneficiary) and case 1 (the organisme de gestion, found in the bac à sable).""
 
 import pytest
 
+from app.domain.wizard.steps import BENEFICIAIRE_FRANCE_FIELDS
 from app.models import DemandeStatus
-from app.wizard.steps import BENEFICIAIRE_FRANCE_FIELDS
 from tests.conftest import outbox
 from tests.support.accounts import login
 from tests.support.web import page_text

@@ -1,6 +1,6 @@
 """Building accounts for tests through the real domain operations."""
 
-from app.domain import accounts
+from app.domain import accounts, agents
 from app.domain.base import SYSTEM
 from app.extensions import db
 from app.models import Account, AccountStatus, AgentRole
@@ -40,7 +40,7 @@ def make_account(identifiant="jdupont", email="jeanne.dupont@exemple.fr", active
 
 
 def make_agent(identifiant="agent.region", role=AgentRole.INSTRUCTEUR) -> Account:
-    return accounts.create_agent(
+    return agents.create_agent(
         SYSTEM,
         identifiant=identifiant,
         email=f"{identifiant}@region.example",

@@ -9,7 +9,7 @@ from itertools import count
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Demande, Teleservice
+from app.models import Demande, DemandeStatus, Teleservice
 from tests.support.structures import ASSOCIATION, make_structure
 
 _numbers = count(1)
@@ -35,7 +35,7 @@ def add_demande(
     """A demande in ``status`` (transmitted at ``transmitted_at``, by default
     one minute after the previous one), committed."""
     number = next(_numbers)
-    listed = status not in ("brouillon", "deposee")
+    listed = DemandeStatus(status).rules.back_office
     demande = Demande(
         reference=reference or (f"{code}-2026-{number:06d}" if status != "brouillon" else None),
         teleservice_version_id=current_version_id(code),

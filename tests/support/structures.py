@@ -41,12 +41,12 @@ def structure_form(**overrides) -> dict:
     return {**LYCEE_PRIVE, **overrides}
 
 
-def make_structure(organisme_gestion=None, **overrides) -> Structure:
-    return structures.create_structure(SYSTEM, {**LYCEE_PRIVE, **overrides}, organisme_gestion)
+def make_structure(organisme_gestion=None, lookup_snapshot=None, **overrides) -> Structure:
+    return structures.create_structure(SYSTEM, {**LYCEE_PRIVE, **overrides}, organisme_gestion, lookup_snapshot=lookup_snapshot)
 
 
 def attach(account, structure, role=MembershipRole.REFERENT) -> Membership:
-    membership = Membership(account_id=account.id, structure_id=structure.id, role=role)
+    membership = Membership(account=account, structure=structure, role=role)
     db.session.add(membership)
     db.session.commit()
     return membership

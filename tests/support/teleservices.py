@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from app.teleservices.loader import DEFINITIONS_DIR, load_definitions
+from app.domain.teleservices import DEFINITIONS_DIR, load_definitions
 
 SHIPPED_FILES = {"TRAJ": "trajectoires.yaml", "SPRO": "orientation.yaml", "PVILLE": "politique_ville.yaml"}
 TRAJECTOIRES = "Lycée-Projets « Trajectoires »"

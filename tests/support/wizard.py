@@ -9,10 +9,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Demande
 from tests.support.accounts import make_account
+from tests.support.files import PDF, upload
 from tests.support.structures import ASSOCIATION, attach, make_structure
 from tests.support.teleservices import load_teleservices, open_window, write_definitions
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 DOSSIER = {
     "intitule": "Découvrir les métiers de la mer",
@@ -88,14 +87,12 @@ def valid_answer(field):
 def make_filed_demande(author, structure, code="TRAJ", intitule="Projet déposé"):
     """A demande filed through the real domain operations (« déposée », or
     « transmise » for a téléservice without CA approval)."""
-    from flask import current_app
-
-    from app import attachments
-    from app.domain import demandes
     from app.domain.base import OperationContext
+    from app.domain.demandes import drafts, filing
+    from app.domain.teleservices import teleservice_by_code
 
     ctx = OperationContext(actor=author)
-    demande = demandes.start_demande(ctx, demandes.teleservice_by_code(code), structure)
+    demande = drafts.start_demande(ctx, teleservice_by_code(code), structure)
     definition = demande.definition
     steps = {
         "preambule": {"lu": ["oui"]},
@@ -106,10 +103,18 @@ def make_filed_demande(author, structure, code="TRAJ", intitule="Projet déposé
         "recapitulatif": {"certifie": ["oui"]},
     }
     for step, answers in steps.items():
-        demandes.save_step(ctx, demande, step, answers, demande.version)
-    directory = attachments.attachments_directory(current_app)
+        drafts.save_step(ctx, demande, step, answers, demande.version)
     for document in definition.documents:
         if document.required:
-            stored = attachments.store_bytes(PDF, directory)
-            demandes.add_attachment(ctx, demande, document.code, f"{document.code}.pdf", stored, "application/pdf")
-    return demandes.file_demande(ctx, demande)
+            drafts.add_document(ctx, demande, document.code, upload(f"{document.code}.pdf"))
+    return filing.file_demande(ctx, demande)
+
+
+def transmit_demande(referent, demande):
+    """The référent transmits a « déposée » demande after the CA, through the domain."""
+    from datetime import date
+
+    from app.domain.base import OperationContext
+    from app.domain.demandes import transmission
+
+    return transmission.transmit(OperationContext(actor=referent), demande, ca_date=date(2026, 11, 10), pv=upload("pv.pdf"))

@@ -14,9 +14,9 @@ import pytest
 from flask import Flask, send_file
 from werkzeug.datastructures import FileStorage
 
-from app import attachments
-from app.attachments import check_upload, delete_stored, open_stored, safe_download_name, store
 from app.config import DefaultConfig
+from app.domain import files
+from app.domain.files import check_upload, delete_stored, open_stored, safe_download_name, store
 
 MAX = 10 * 1024 * 1024
 ACCEPTED = "Formats acceptés : PDF, JPEG, PNG, ODT, DOCX."
@@ -226,19 +226,19 @@ def test_each_file_gets_its_own_name(tmp_path):
 
 
 def test_store_streams_in_chunks(tmp_path):
-    content = os.urandom(3 * attachments.CHUNK_BYTES + 17)
+    content = os.urandom(3 * files.CHUNK_BYTES + 17)
     stream = ChunkRecorder(content)
     stream.read(10)  # left mid-way by an earlier reader
     stored = store(FileStorage(stream=stream, filename="gros.pdf"), tmp_path)
     assert (tmp_path / stored.stored_name).read_bytes() == content
     assert stored.size == len(content)
-    assert all(0 < size <= attachments.CHUNK_BYTES for size in stream.asked[1:])
+    assert all(0 < size <= files.CHUNK_BYTES for size in stream.asked[1:])
 
 
 def test_store_flushes_the_file_and_its_directory_entry(tmp_path, monkeypatch):
     synced = []
     real_fsync = os.fsync
-    monkeypatch.setattr(attachments.os, "fsync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}")) or real_fsync(fd))
+    monkeypatch.setattr(files.os, "fsync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}")) or real_fsync(fd))
     stored = store(upload(PDF, "devis.pdf"), tmp_path)
     assert synced == [str(tmp_path / stored.stored_name), str(tmp_path)]
 
@@ -246,12 +246,12 @@ def test_store_flushes_the_file_and_its_directory_entry(tmp_path, monkeypatch):
 def test_a_failed_write_leaves_no_file(tmp_path):
     class Broken(io.BytesIO):
         def read(self, size=-1):
-            if self.tell() >= attachments.CHUNK_BYTES:
+            if self.tell() >= files.CHUNK_BYTES:
                 raise OSError("connexion interrompue")
             return super().read(size)
 
     with pytest.raises(OSError):
-        store(FileStorage(stream=Broken(b"x" * 3 * attachments.CHUNK_BYTES), filename="devis.pdf"), tmp_path)
+        store(FileStorage(stream=Broken(b"x" * 3 * files.CHUNK_BYTES), filename="devis.pdf"), tmp_path)
     assert os.listdir(tmp_path) == []
 
 
@@ -347,6 +347,6 @@ def test_configuration_defaults():
 
 def test_attachments_directory(tmp_path):
     default = SimpleNamespace(config={"ATTACHMENTS_DIR": None}, instance_path=str(tmp_path))
-    assert attachments.attachments_directory(default) == tmp_path / "pieces-jointes"
+    assert files.attachments_directory(default) == tmp_path / "pieces-jointes"
     chosen = SimpleNamespace(config={"ATTACHMENTS_DIR": "/srv/pieces"}, instance_path=str(tmp_path))
-    assert str(attachments.attachments_directory(chosen)) == "/srv/pieces"
+    assert str(files.attachments_directory(chosen)) == "/srv/pieces"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from app import field_values as fv
+from app.domain import values as fv
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 

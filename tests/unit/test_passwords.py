@@ -2,7 +2,9 @@
 
 import pytest
 
-from app.security.passwords import hash_password, password_policy_errors, verify_password
+from app import create_app
+from app.config import DefaultConfig
+from app.domain.passwords import hash_password, password_policy_errors, verify_password
 
 
 @pytest.mark.parametrize(
@@ -46,3 +48,18 @@ def test_hash_is_argon2_and_verifies():
     assert verify_password(hashed, "Motdepasse-2026!")
     assert not verify_password(hashed, "motdepasse-2026!")
     assert not verify_password("not-a-hash", "Motdepasse-2026!")
+
+
+def test_production_hashes_with_argon2_cffi_default_profile(make_app):
+    """The suite hashes with the cheapest parameters; the portal's default stays RFC 9106's."""
+    application = make_app(PASSWORD_HASH_PROFILE="RFC_9106_LOW_MEMORY")
+    with application.app_context():
+        assert hash_password("Motdepasse-2026!").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert create_app.__module__ == "app"
+    assert DefaultConfig.PASSWORD_HASH_PROFILE == "RFC_9106_LOW_MEMORY"
+
+
+@pytest.mark.parametrize(("profile", "message"), [("CHEAPEST", "réservé aux tests"), ("FAST", "profil argon2 inconnu")])
+def test_unsafe_or_unknown_profile_refused_outside_tests(profile, message):
+    with pytest.raises(RuntimeError, match=message):
+        create_app({"SECRET_KEY": "x" * 64, "PASSWORD_HASH_PROFILE": profile})

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from app.domain.teleservices import DEFINITIONS_DIR, read_definitions
 from app.models import FamilleTiers
-from app.teleservices.loader import DEFINITIONS_DIR, read_definitions
 from app.teleservices.schema import FIELD_TYPES, DefinitionError, definition_from_json
 from tests.support.teleservices import SHIPPED_FILES, TRAJECTOIRES, minimal_definition, write_definition
 

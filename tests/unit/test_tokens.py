@@ -2,7 +2,7 @@
 
 import time_machine
 
-from app.security.tokens import TokenPurpose, TokenState, fingerprint, make_token, read_token
+from app.domain.tokens import TokenPurpose, TokenState, fingerprint, make_token, read_token
 
 
 def test_round_trip(app):

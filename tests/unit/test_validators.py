@@ -5,16 +5,17 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import StringField
 
-from app.validators import EmailAddress, Identifiant, Matches, PersonName, Required, collapse_spaces
+from app.blueprints.common.validators import Matches, Required, ValueRule, collapse_spaces
+from app.domain import values
 
 
 class SampleForm(FlaskForm):
     class Meta:
         csrf = False
 
-    identifiant = StringField(validators=[Required("Saisissez un identifiant"), Identifiant()])
-    nom = StringField(filters=[collapse_spaces], validators=[Required("Saisissez votre nom"), PersonName("Le nom")])
-    email = StringField(validators=[Required("Saisissez votre adresse électronique"), EmailAddress()])
+    identifiant = StringField(validators=[Required("Saisissez un identifiant"), ValueRule(values.identifiant)])
+    nom = StringField(filters=[collapse_spaces], validators=[Required("Saisissez votre nom"), ValueRule(values.person_name, what="Le nom")])
+    email = StringField(validators=[Required("Saisissez votre adresse électronique"), ValueRule(values.email)])
     email_confirmation = StringField(validators=[Matches("email", "Les deux adresses ne sont pas identiques")])
 
 

@@ -6,10 +6,11 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, Length, Optional, ValidationError
 
-from app.blueprints.suivi.forms import FrenchDateField
-from app.forms import CIVILITE_CHOICES, email_field
+from app.blueprints.common.fields import FrenchDateField
+from app.blueprints.common.forms import CIVILITE_CHOICES, email_field
+from app.blueprints.common.validators import Required, ValueRule, collapse_spaces, strip
+from app.domain import values
 from app.models import AgentRole
-from app.validators import DayCount, Identifiant, PersonName, Required, collapse_spaces, strip
 
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in AgentRole]
 
@@ -32,14 +33,14 @@ class AgentForm(FlaskForm):
     """« Créer un agent »: the agent chooses its own password from the link it receives."""
 
     identifiant = StringField(
-        "Identifiant", filters=[strip], validators=[Required("Saisissez l'identifiant de l'agent"), Identifiant()]
+        "Identifiant", filters=[strip], validators=[Required("Saisissez l'identifiant de l'agent"), ValueRule(values.identifiant)]
     )
     civilite = _radios("Civilité", CIVILITE_CHOICES, "Sélectionnez la civilité de l'agent")
     nom = StringField(
-        "Nom", filters=[collapse_spaces], validators=[Required("Saisissez le nom de l'agent"), PersonName("Le nom")]
+        "Nom", filters=[collapse_spaces], validators=[Required("Saisissez le nom de l'agent"), ValueRule(values.person_name, what="Le nom")]
     )
     prenom = StringField(
-        "Prénom", filters=[collapse_spaces], validators=[Required("Saisissez le prénom de l'agent"), PersonName("Le prénom")]
+        "Prénom", filters=[collapse_spaces], validators=[Required("Saisissez le prénom de l'agent"), ValueRule(values.person_name, what="Le prénom")]
     )
     email = email_field(message="Saisissez l'adresse électronique de l'agent")
     role = role_field()
@@ -76,7 +77,7 @@ class DashboardForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form
 
-    jours = StringField("Demandes en attente depuis plus de (jours)", filters=[strip], validators=[Optional(), DayCount()])
+    jours = StringField("Demandes en attente depuis plus de (jours)", filters=[strip], validators=[Optional(), ValueRule(values.day_count)])
 
     DEFAULT_DAYS = 30
 

@@ -3,15 +3,16 @@
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
-from app.forms import ProfileFieldsMixin, email_confirmation_field, email_field, new_password_fields
-from app.validators import Identifiant, Required, strip
+from app.blueprints.common.forms import ProfileFieldsMixin, email_confirmation_field, email_field, new_password_fields
+from app.blueprints.common.validators import Required, ValueRule, strip
+from app.domain import values
 
 
 class RegisterForm(ProfileFieldsMixin):
     """« Créer un compte », field for field as in the council's guide."""
 
     identifiant = StringField(
-        "Identifiant", filters=[strip], validators=[Required("Saisissez un identifiant"), Identifiant()]
+        "Identifiant", filters=[strip], validators=[Required("Saisissez un identifiant"), ValueRule(values.identifiant)]
     )
     password, password_confirmation = new_password_fields(identifiant_field="identifiant")
     email = email_field()
@@ -29,7 +30,3 @@ class RecoveryForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password, password_confirmation = new_password_fields(label="Nouveau mot de passe")
-
-
-class EmptyForm(FlaskForm):
-    """A form with only its CSRF token (confirmation buttons)."""

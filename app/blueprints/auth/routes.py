@@ -4,22 +4,13 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_user, logout_user
 
 from app.blueprints.auth import bp
-from app.blueprints.auth.forms import EmptyForm, LoginForm, RecoveryForm, RegisterForm, ResetPasswordForm
-from app.domain import accounts, invitations, structures
-from app.domain.base import DomainError
-from app.espaces import ESPACES_BY_SLUG, espace_for
-from app.extensions import db, limiter
-from app.models import Account
+from app.blueprints.auth.forms import LoginForm, RecoveryForm, RegisterForm, ResetPasswordForm
+from app.blueprints.common import limits
+from app.blueprints.common.forms import EmptyForm
+from app.blueprints.common.responses import form_page, operation_context, redirect_to, render_invalid, safe_next_url
+from app.domain import accounts, invitations, memberships
 from app.policy import can_access_back_office
-from app.web import form_errors_to_fields, operation_context, redirect_to, render_invalid, safe_next_url
-
-
-def _config_limit(key):
-    return lambda: current_app.config[key]
-
-
-def _form_value(name):
-    return lambda: f"{request.endpoint}:{request.form.get(name, '').strip().casefold()}"
+from app.reference.espaces_dedies import ESPACES_BY_SLUG, espace_for
 
 
 def _failed(response):
@@ -41,28 +32,24 @@ def register():
         if check.state is not invitations.LinkState.VALID:
             return render_template("structure/invitation.html", check=check, token=token, state=check.state.value), 410
         invitation = check.invitation
+    def register(form):
+        return accounts.register_account(
+            operation_context(),
+            identifiant=form.identifiant.data,
+            password=form.password.data,
+            civilite=form.civilite.data,
+            nom=form.nom.data,
+            prenom=form.prenom.data,
+            email=form.email.data,
+            invitation=invitation,
+        )
+
+    def registered(account):
+        session["registered_email"] = account.email
+        return redirect_to(url_for("auth.registered"))
+
     form = _register_form(invitation)
-    if form.validate_on_submit():
-        try:
-            accounts.register_account(
-                operation_context(),
-                identifiant=form.identifiant.data,
-                password=form.password.data,
-                civilite=form.civilite.data,
-                nom=form.nom.data,
-                prenom=form.prenom.data,
-                email=form.email.data,
-                invitation=invitation,
-            )
-        except DomainError as error:
-            form_errors_to_fields(form, error)
-        else:
-            session["registered_email"] = form.email.data
-            return redirect_to(url_for("auth.registered"))
-    context = {"form": form, "invitation": invitation, "token": token}
-    if form.is_submitted():
-        return render_invalid("auth/register.html", **context)
-    return render_template("auth/register.html", **context)
+    return form_page(form, "auth/register.html", register, registered, invitation=invitation, token=token)
 
 
 def _register_form(invitation) -> RegisterForm:
@@ -89,20 +76,18 @@ def registered():
 @bp.route("/activation/<token>")
 def activate(token):
     result = accounts.activate_account(operation_context(), token)
-    status = 200 if result.outcome is accounts.LinkOutcome.DONE else 410
+    status = 200 if result.outcome is accounts.LinkOutcome.VALID else 410
     if result.outcome is accounts.LinkOutcome.INVALID:
         status = 404
-    memberships = structures.active_memberships(result.account) if result.outcome is accounts.LinkOutcome.DONE else []
+    joined = memberships.active_memberships(result.account) if result.outcome is accounts.LinkOutcome.VALID else []
     return (
-        render_template(
-            "auth/activation.html", outcome=result.outcome.value, token=token, form=EmptyForm(), memberships=memberships
-        ),
+        render_template("auth/activation.html", outcome=result.outcome.value, token=token, form=EmptyForm(), memberships=joined),
         status,
     )
 
 
 @bp.route("/activation/<token>/nouveau-lien", methods=["POST"])
-@limiter.limit(_config_limit("RECOVERY_RATE_LIMIT_PER_IP"))
+@limits.per_address("RECOVERY_RATE_LIMIT_PER_IP")
 def resend_after_expiry(token):
     """From an expired (genuine) link: send a new activation email."""
     form = EmptyForm()
@@ -115,14 +100,13 @@ def resend_after_expiry(token):
 
 
 @bp.route("/activation/renvoyer", methods=["POST"])
-@limiter.limit(_config_limit("RECOVERY_RATE_LIMIT_PER_IP"))
+@limits.per_address("RECOVERY_RATE_LIMIT_PER_IP")
 def resend_for_pending_login():
     """From the login page, after a correct password on a pending account."""
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
-    account_id = session.pop("pending_account_id", None)
-    account = db.session.get(Account, account_id) if account_id else None
+    account = accounts.account_by_id(session.pop("pending_account_id", None))
     if account is not None:
         accounts.resend_activation(operation_context(), account)
     return redirect_to(url_for("auth.activation_resent"))
@@ -140,13 +124,8 @@ def activation_resent():
 
 @bp.route("/connexion", methods=["GET", "POST"], defaults={"espace": None})
 @bp.route("/connexion/<espace>", methods=["GET", "POST"])
-@limiter.limit(_config_limit("LOGIN_RATE_LIMIT_PER_IP"), methods=["POST"], deduct_when=_failed)
-@limiter.limit(
-    _config_limit("LOGIN_RATE_LIMIT_PER_IDENTIFIANT"),
-    key_func=_form_value("identifiant"),
-    methods=["POST"],
-    deduct_when=_failed,
-)
+@limits.per_address("LOGIN_RATE_LIMIT_PER_IP", methods=["POST"], deduct_when=_failed)
+@limits.per_form_value("LOGIN_RATE_LIMIT_PER_IDENTIFIANT", "identifiant", methods=["POST"], deduct_when=_failed)
 def login(espace):
     espace_obj = ESPACES_BY_SLUG.get(espace) if espace else None
     if espace and espace_obj is None:
@@ -184,9 +163,9 @@ def _say_which_espace_fits(account, espace) -> None:
     structures works; the portal says which espace fits next time."""
     if espace is None or account.is_agent:
         return
-    memberships = structures.active_memberships(account)
-    if memberships and not any(m.structure.famille in espace.familles for m in memberships):
-        structure = memberships[0].structure
+    joined = memberships.active_memberships(account)
+    if joined and not any(m.structure.famille in espace.familles for m in joined):
+        structure = joined[0].structure
         flash(
             f"Votre structure {structure.raison_sociale} ({structure.famille_label}) relève de "
             f"l'{espace_for(structure.famille).label}. Vous pourrez vous connecter par cet espace la prochaine fois.",
@@ -215,17 +194,18 @@ def logout():
 
 
 @bp.route("/recuperer-mes-informations", methods=["GET", "POST"])
-@limiter.limit(_config_limit("RECOVERY_RATE_LIMIT_PER_IP"), methods=["POST"])
-@limiter.limit(_config_limit("RECOVERY_RATE_LIMIT_PER_EMAIL"), key_func=_form_value("email"), methods=["POST"])
+@limits.per_address("RECOVERY_RATE_LIMIT_PER_IP", methods=["POST"])
+@limits.per_form_value("RECOVERY_RATE_LIMIT_PER_EMAIL", "email", methods=["POST"])
 def recover():
-    form = RecoveryForm()
-    if form.validate_on_submit():
+    def ask(form):
         accounts.request_recovery(operation_context(), form.email.data)
-        session["recovery_email"] = form.email.data
+        return form.email.data
+
+    def sent(email):
+        session["recovery_email"] = email
         return redirect_to(url_for("auth.recovery_sent"))
-    if form.is_submitted():
-        return render_invalid("auth/recover.html", form=form)
-    return render_template("auth/recover.html", form=form)
+
+    return form_page(RecoveryForm(), "auth/recover.html", ask, sent)
 
 
 @bp.route("/recuperer-mes-informations/courriel-envoye")
@@ -240,17 +220,19 @@ def recovery_sent():
 @bp.route("/nouveau-mot-de-passe/<token>", methods=["GET", "POST"])
 def reset_password(token):
     check = accounts.check_reset_link(token)
-    if check.outcome is not accounts.LinkOutcome.DONE:
+    if check.outcome is not accounts.LinkOutcome.VALID:
         return render_template("auth/reset_link_problem.html", outcome=check.outcome.value), 410
     form = ResetPasswordForm()
     form.identifiant_value = check.account.identifiant
-    if form.validate_on_submit():
-        result = accounts.reset_password(operation_context(), token, form.password.data)
-        if result.outcome is accounts.LinkOutcome.DONE:
-            flash("Votre mot de passe a été modifié. Vous pouvez vous connecter.", "success")
-            return redirect_to(url_for("auth.login"))
-        return render_template("auth/reset_link_problem.html", outcome=result.outcome.value), 410
-    context = {"form": form, "account": check.account}
-    if form.is_submitted():
-        return render_invalid("auth/reset_password.html", **context)
-    return render_template("auth/reset_password.html", **context)
+
+    def done(result):
+        if result.outcome is not accounts.LinkOutcome.VALID:  # used in another tab meanwhile
+            return render_template("auth/reset_link_problem.html", outcome=result.outcome.value), 410
+        flash("Votre mot de passe a été modifié. Vous pouvez vous connecter.", "success")
+        return redirect_to(url_for("auth.login"))
+
+    return form_page(
+        form, "auth/reset_password.html",
+        lambda form: accounts.reset_password(operation_context(), token, form.password.data), done,
+        account=check.account,
+    )

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("depot", __name__, url_prefix="/demandes")
 
-from app.blueprints.depot import catalogue, wizard  # noqa: E402,F401
+from app.blueprints.depot.routes import catalogue, wizard  # noqa: E402,F401

@@ -4,11 +4,9 @@ import re
 
 from flask import abort, render_template
 from markupsafe import Markup, escape
-from sqlalchemy import select
 
 from app.blueprints.dev import bp
-from app.extensions import db
-from app.models import OutgoingMail
+from app.domain import outbox
 
 URL_RE = re.compile(r"https?://[^\s<>\"]+")
 
@@ -21,11 +19,10 @@ def linkify(text: str) -> Markup:
 
 @bp.route("/courriels")
 def mails():
-    rows = db.session.scalars(select(OutgoingMail).order_by(OutgoingMail.id.desc()).limit(200)).all()
-    return render_template("dev/mails.html", mails=rows)
+    return render_template("dev/mails.html", mails=outbox.recent_mails())
 
 
 @bp.route("/courriels/<int:mail_id>")
 def mail(mail_id):
-    outgoing = db.session.get(OutgoingMail, mail_id) or abort(404)
+    outgoing = outbox.mail_by_id(mail_id) or abort(404)
     return render_template("dev/mail.html", mail=outgoing, body=linkify(outgoing.body_text))

@@ -3,8 +3,8 @@
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 
-from app.forms import ProfileFieldsMixin, email_confirmation_field, email_field, new_password_fields
-from app.validators import Required
+from app.blueprints.common.forms import ProfileFieldsMixin, email_confirmation_field, email_field, new_password_fields
+from app.blueprints.common.validators import Required
 
 
 class ProfileForm(ProfileFieldsMixin):

@@ -3,11 +3,14 @@
 
 from flask import render_template, url_for
 
-from app import organisations, reference
+from app import reference
+from app.blueprints.common.access import permission_required
+from app.blueprints.common.lookup import LookupPanel
+from app.blueprints.common.responses import is_htmx, safe_next_url
 from app.blueprints.organisations import bp
-from app.blueprints.organisations.forms import LookupPanel, OrganisationDetailsForm
-from app.policy import can_access_back_office, can_lookup_organisations, permission_required
-from app.web import is_htmx, safe_next_url
+from app.blueprints.organisations.forms import OrganisationDetailsForm
+from app.domain import organisations
+from app.policy import can_access_back_office, can_lookup_organisations
 
 
 def _search_page(panel: LookupPanel, form: OrganisationDetailsForm, chosen=None, status=200):

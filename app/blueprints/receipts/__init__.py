@@ -1,5 +1,5 @@
 """Accusés de réception: the public page that checks a PDF, and the download
-of a demande's receipt (the PDF itself is made by ``app.receipts``)."""
+of a demande's receipt (the PDF itself is made by ``app.domain.demandes.receipts``)."""
 
 from flask import Blueprint
 

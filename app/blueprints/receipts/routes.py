@@ -1,18 +1,19 @@
 """« Vérifier un accusé de réception » (public) and the receipt's download."""
 
-from flask import abort, current_app, render_template, send_file
-from flask_login import current_user, login_required
+from flask import abort, render_template
+from flask_login import login_required
 
-from app import attachments, receipts
+from app.blueprints.common import limits
+from app.blueprints.common.access import load_demande
+from app.blueprints.common.downloads import send_stored
 from app.blueprints.receipts import bp
 from app.blueprints.receipts.forms import VerifyForm
-from app.extensions import db, limiter
-from app.models import Demande
-from app.policy import can_view_demande
+from app.domain import files
+from app.domain.demandes import receipts
 
 
 @bp.route("/verification", methods=["GET", "POST"])
-@limiter.limit("30 per hour", methods=["POST"])
+@limits.fixed("30 per hour", methods=["POST"])
 def verify():
     """Anyone (the council, the applicant, a third party) uploads a PDF and
     learns whether it is, byte for byte, a receipt the portal issued. Says
@@ -25,7 +26,7 @@ def verify():
             form.fichier.errors = ["Choisissez l'accusé de réception à vérifier (fichier PDF)"]
         else:
             try:
-                result = receipts.check_pdf(upload.read(), attachments.safe_download_name(upload.filename))
+                result = receipts.check_pdf(upload.read(), files.safe_download_name(upload.filename))
             except receipts.InvalidUpload as error:
                 form.fichier.errors = [str(error)]
     status = 422 if form.errors else 200
@@ -35,18 +36,11 @@ def verify():
 
 @bp.route("/demandes/<int:demande_id>/accuse-de-reception.pdf")
 @login_required
-def download(demande_id):
+@load_demande
+def download(demande):
     """The receipt as issued, to those who may see the demande (404 to
     anyone else, and when the demande has none yet)."""
-    demande = db.session.get(Demande, demande_id)
-    if demande is None or not can_view_demande(current_user, demande):
-        abort(404)
     receipt = receipts.latest_receipt(demande)
     if receipt is None:
         abort(404)
-    return send_file(
-        attachments.open_stored(attachments.attachments_directory(current_app), receipt.stored_name),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"accuse-de-reception-{demande.reference}.pdf",
-    )
+    return send_stored(receipt.stored_name, mimetype="application/pdf", download_name=f"accuse-de-reception-{demande.reference}.pdf")

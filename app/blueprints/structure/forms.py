@@ -3,15 +3,16 @@
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 
-from app.forms import email_field
-from app.validators import Telephone, strip
+from app.blueprints.common.forms import email_field
+from app.blueprints.common.validators import ValueRule, strip
+from app.domain import values
 
 
 class ContactForm(FlaskForm):
     """The contact fields a référent may change itself."""
 
     email = email_field("Adresse électronique de contact", "Saisissez l'adresse électronique de contact")
-    telephone = StringField("Téléphone", filters=[strip], validators=[Telephone()])
+    telephone = StringField("Téléphone", filters=[strip], validators=[ValueRule(values.telephone)])
 
 
 class ChooseStructureForm(FlaskForm):

@@ -1,19 +1,19 @@
 """Routes of « Ma structure » (référent and members) and of the invitation links."""
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, render_template, url_for
 from flask_login import current_user, login_required
 
-from app.blueprints.invitation_actions import apply_invitation_action
+from app.blueprints.common.access import allowed_or_403, permission_required
+from app.blueprints.common.current_structure import choose, current_membership
+from app.blueprints.common.forms import InviteForm
+from app.blueprints.common.invitations import apply_invitation_action
+from app.blueprints.common.responses import confirmation_page, form_page, operation_context, redirect_to
 from app.blueprints.structure import bp
-from app.blueprints.structure.current import choose, current_membership
 from app.blueprints.structure.forms import ChooseStructureForm, ContactForm
-from app.domain import invitations, structures
+from app.domain import invitations, memberships, structures
 from app.domain.base import DomainError
-from app.extensions import db
-from app.forms import InviteForm
-from app.models import Invitation, Membership, MembershipRole
-from app.policy import can_accept_invitation, can_manage_members, can_use_espace_personnel, permission_required
-from app.web import form_errors_to_fields, operation_context, redirect_to, render_invalid
+from app.models import Membership, MembershipRole
+from app.policy import can_accept_invitation, can_manage_members, can_use_espace_personnel
 
 
 def _membership_or_404():
@@ -26,17 +26,23 @@ def _membership_or_404():
 def _referent_structure():
     """The current structure, for actions only its référent may take (403 otherwise)."""
     structure = _membership_or_404().structure
-    if not can_manage_members(current_user, structure):
-        abort(403)
+    allowed_or_403(can_manage_members(current_user, structure))
     return structure
 
 
 def _member_of_current_structure(membership_id: int) -> Membership:
-    structure = _referent_structure()
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.structure_id != structure.id or not membership.is_active:
+    membership = memberships.active_member(_referent_structure(), membership_id)
+    if membership is None:
         abort(404)
     return membership
+
+
+def _back_home(message: str):
+    def done(_result):
+        flash(message, "success")
+        return redirect_to(url_for("structure.home"))
+
+    return done
 
 
 @bp.route("/structure")
@@ -72,14 +78,13 @@ def choose_structure():
 @permission_required(can_use_espace_personnel)
 def contact():
     structure = _referent_structure()
-    form = ContactForm(obj=structure)
-    if form.validate_on_submit():
-        structures.update_contact(operation_context(), structure, email=form.email.data, telephone=form.telephone.data)
-        flash("Les coordonnées de contact de la structure sont enregistrées.", "success")
-        return redirect_to(url_for("structure.home"))
-    if form.is_submitted():
-        return render_invalid("structure/contact.html", form=form, structure=structure)
-    return render_template("structure/contact.html", form=form, structure=structure)
+    return form_page(
+        ContactForm(obj=structure),
+        "structure/contact.html",
+        lambda form: structures.update_contact(operation_context(), structure, email=form.email.data, telephone=form.telephone.data),
+        _back_home("Les coordonnées de contact de la structure sont enregistrées."),
+        structure=structure,
+    )
 
 
 @bp.route("/structure/inviter", methods=["GET", "POST"])
@@ -87,29 +92,25 @@ def contact():
 def invite():
     """« Inviter un membre de la communauté éducative »."""
     structure = _referent_structure()
-    form = InviteForm()
-    if form.validate_on_submit():
-        try:
-            invitations.invite(
-                operation_context(), structure, email=form.email.data, role=MembershipRole.MEMBRE,
-                nom=form.nom.data, prenom=form.prenom.data,
-            )
-        except DomainError as error:
-            form_errors_to_fields(form, error)
-        else:
-            flash(f"L'invitation a été envoyée à {form.email.data}. Le lien est valable 72 heures.", "success")
-            return redirect_to(url_for("structure.home"))
-    if form.is_submitted():
-        return render_invalid("structure/invite.html", form=form, structure=structure)
-    return render_template("structure/invite.html", form=form, structure=structure)
+
+    def send(form):
+        return invitations.invite(
+            operation_context(), structure, email=form.email.data, role=MembershipRole.MEMBRE, nom=form.nom.data, prenom=form.prenom.data
+        )
+
+    def sent(invitation):
+        flash(f"L'invitation a été envoyée à {invitation.email}. Le lien est valable 72 heures.", "success")
+        return redirect_to(url_for("structure.home"))
+
+    return form_page(InviteForm(), "structure/invite.html", send, sent, structure=structure)
 
 
 @bp.route("/structure/invitations/<int:invitation_id>/<any(renvoyer, annuler):action>", methods=["POST"])
 @permission_required(can_use_espace_personnel)
 def invitation_action(invitation_id, action):
     structure = _referent_structure()
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.structure_id != structure.id:
+    invitation = invitations.invitation_of(structure.id, invitation_id)
+    if invitation is None:
         abort(404)
     apply_invitation_action(invitation, action)
     return redirect_to(url_for("structure.home"))
@@ -119,18 +120,11 @@ def invitation_action(invitation_id, action):
 @permission_required(can_use_espace_personnel)
 def detach(membership_id):
     membership = _member_of_current_structure(membership_id)
-    error = None
-    if request.method == "POST":  # CSRF is checked by CSRFProtect
-        try:
-            structures.detach(operation_context(), membership)
-        except DomainError as refusal:
-            error = refusal.message
-        else:
-            flash(f"{membership.account.display_name} est détaché(e) de la structure.", "success")
-            return redirect_to(url_for("structure.home"))
-    return (
-        render_template("structure/detach.html", membership=membership, error=error, page_errors=[error] if error else []),
-        422 if error else 200,
+    return confirmation_page(
+        "structure/detach.html",
+        lambda: memberships.detach(operation_context(), membership),
+        _back_home(f"{membership.account.display_name} est détaché(e) de la structure."),
+        membership=membership,
     )
 
 
@@ -138,19 +132,11 @@ def detach(membership_id):
 @permission_required(can_use_espace_personnel)
 def hand_over(membership_id):
     membership = _member_of_current_structure(membership_id)
-    mine = current_membership()
-    error = None
-    if request.method == "POST":  # CSRF is checked by CSRFProtect
-        try:
-            structures.hand_over_referent(operation_context(), mine, membership)
-        except DomainError as refusal:
-            error = refusal.message
-        else:
-            flash(f"{membership.account.display_name} est désormais référent(e) de la structure ; vous en êtes membre.", "success")
-            return redirect_to(url_for("structure.home"))
-    return (
-        render_template("structure/hand_over.html", membership=membership, error=error, page_errors=[error] if error else []),
-        422 if error else 200,
+    return confirmation_page(
+        "structure/hand_over.html",
+        lambda: memberships.hand_over_referent(operation_context(), current_membership(), membership),
+        _back_home(f"{membership.account.display_name} est désormais référent(e) de la structure ; vous en êtes membre."),
+        membership=membership,
     )
 
 
@@ -169,16 +155,15 @@ def invitation(token):
 @bp.route("/invitation/<token>/accepter", methods=["POST"])
 @login_required
 def accept_invitation(token):
-    if not can_accept_invitation(current_user):
-        abort(403)
+    allowed_or_403(can_accept_invitation(current_user))
     try:
         membership = invitations.accept(operation_context(), token, current_user._get_current_object())
     except DomainError as refusal:
         check = invitations.check_link(token)
-        return (
-            render_template("structure/invitation.html", check=check, token=token, state=check.state.value, error=refusal.message, page_errors=[refusal.message]),
-            422,
+        page = render_template(
+            "structure/invitation.html", check=check, token=token, state=check.state.value, error=refusal.message, page_errors=[refusal.message]
         )
+        return page, 422
     choose(membership.structure_id)
     flash(f"Votre compte est rattaché à {membership.structure.raison_sociale} ({membership.role_label}).", "success")
     return redirect_to(url_for("structure.home"))

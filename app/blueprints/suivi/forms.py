@@ -2,48 +2,30 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Length, Optional
 
-from app.field_values import date_value
-from app.models.demandes import STATUS_LABELS
-from app.validators import Required, strip
-
-SORTS = {
-    "reference": "Référence",
-    "teleservice": "Téléservice",
-    "intitule": "Intitulé",
-    "statut": "Statut",
-    "auteur": "Auteur",
-    "modification": "Dernière modification",
-}
+from app.blueprints.common.fields import FrenchDateField
+from app.blueprints.common.validators import AcceptedFile, Required, strip
+from app.domain.demandes.queries import APPLICANT_SORTS, DEFAULT_APPLICANT_SORT
+from app.models import DemandeStatus
 
 
 class ListForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter
 
-    statut = SelectField("Statut", choices=[SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()], validators=[Optional()])
-    tri = SelectField("Trier par", choices=[SelectChoice(k, v) for k, v in SORTS.items()], validators=[Optional()], default="modification")
+    statut = SelectField("Statut", choices=[SelectChoice(s.value, s.label) for s in DemandeStatus], validators=[Optional()])
+    tri = SelectField(
+        "Trier par", choices=[SelectChoice(k, v.label) for k, v in APPLICANT_SORTS.items()], validators=[Optional()], default=DEFAULT_APPLICANT_SORT
+    )
     ordre = SelectField("Ordre", choices=[SelectChoice("desc", "Décroissant"), SelectChoice("asc", "Croissant")], validators=[Optional()], default="desc")
-
-
-class FrenchDateField(StringField):
-    """A date typed « 15/09/2026 » (or ISO): ``parsed`` holds the date."""
-
-    parsed = None
-
-    def pre_validate(self, form):
-        if self.data:
-            self.parsed, error = date_value(self.data)
-            if error:
-                raise ValidationError(error)
 
 
 class TransmitForm(FlaskForm):
     ca_date = FrenchDateField("Date du Conseil d'Administration", filters=[strip], validators=[Required("Saisissez la date du Conseil d'Administration")])
-    pv = FileField("Extrait du procès-verbal ou délibération du Conseil d'Administration")
+    pv = FileField("Extrait du procès-verbal ou délibération du Conseil d'Administration", validators=[AcceptedFile()])
     confirm = BooleanField(
         "Je confirme que le Conseil d'Administration a approuvé ce projet, et je transmets la demande à la Région",
         validators=[Required("Confirmez la transmission à la Région")],

@@ -9,7 +9,7 @@ Writes are one upsert (``INSERT … ON CONFLICT DO UPDATE`` on SQLite and
 PostgreSQL), so two processes caching the same number at once both succeed.
 
 Unlike the rest of this package, this module uses the portal's models; it is
-imported by :mod:`app.organisations`, not by the package's ``__init__``.
+imported by :mod:`app.domain.organisations`, not by the package's ``__init__``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,58 @@
+"""Access checks of the views, all from the policy (``app.policy``).
+
+``permission_required(rule)``: anonymous → the login page, logged in
+without the right → 403. ``load_demande``: a demande named in the URL is
+loaded once for the view, 404 when the account may not see it — before any
+403 the view answers for an action it may not take, so that another
+structure's demande is not even revealed to exist.
+"""
+
+import functools
+
+from flask import abort, current_app
+from flask_login import current_user
+
+from app import policy
+from app.domain.demandes.queries import demande_by_id
+from app.models import Demande
+
+
+def permission_required(rule):
+    """Anonymous → login page (Flask-Login); logged in without the right → 403."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if not rule(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def demande_or_404(demande_id: int) -> Demande:
+    """The demande, if the current account may see it; otherwise 404."""
+    demande = demande_by_id(demande_id)
+    if demande is None or not policy.can_view_demande(current_user, demande):
+        abort(404)
+    return demande
+
+
+def load_demande(view):
+    """The view receives ``demande`` (the model) instead of ``demande_id``."""
+
+    @functools.wraps(view)
+    def wrapped(*args, demande_id: int, **kwargs):
+        return view(*args, demande=demande_or_404(demande_id), **kwargs)
+
+    return wrapped
+
+
+def allowed_or_403(allowed: bool) -> None:
+    """After the 404 checks: a right the account lacks on what it may see."""
+    if not allowed:
+        abort(403)

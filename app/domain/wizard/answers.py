@@ -1,0 +1,51 @@
+"""Reading a step's answers from a posted form, exactly as typed, and the
+budget's repeatable lines (added and removed with or without JavaScript)."""
+
+import re
+
+from app.domain.wizard.pages import page_fields
+
+BUDGET_SIDES = {"depenses": "nature", "recettes": "origine"}
+_LINE = re.compile(r"^(?P<field>[a-z_]+)-(?P<side>depenses|recettes)-(?P<index>\d+)-(?P<column>[a-z]+)$")
+
+
+def _budget_lines(form, code: str) -> dict:
+    lines: dict[str, dict[int, dict]] = {side: {} for side in BUDGET_SIDES}
+    for name in form:
+        match = _LINE.match(name)
+        if match and match["field"] == code and match["column"] in ("nature", "origine", "montant"):
+            lines[match["side"]].setdefault(int(match["index"]), {})[match["column"]] = form.get(name, "")
+    return {side: [lines[side][i] for i in sorted(lines[side])] for side in BUDGET_SIDES}
+
+
+def read_answers(definition, page: str, form, stored: dict) -> dict:
+    """What the page sent, over what was stored (fields not on the page keep
+    their value: switching an answer back and forth loses nothing)."""
+    answers = dict(stored)
+    posted = {name: form.get(name) for name in form if not name.startswith(("csrf_token", "action", "version", "lookup"))}
+    for field in page_fields(definition, page, {**answers, **posted}):
+        if field.type == "budget":
+            answers[field.code] = _budget_lines(form, field.code)
+        elif field.type == "checkboxes":
+            if field.code in form:  # a hidden marker says the group was on the page
+                answers[field.code] = [value for value in form.getlist(field.code) if value]
+        elif field.code in form:
+            answers[field.code] = form.get(field.code, "")
+    return answers
+
+
+def apply_line_action(answers: dict, action: str) -> bool:
+    """« Ajouter une ligne » / « Supprimer la ligne »: ``add-budget-depenses``,
+    ``remove-budget-recettes-2``. Returns whether the action was one."""
+    match = re.fullmatch(r"(add|remove)-([a-z_]+)-(depenses|recettes)(?:-(\d+))?", action or "")
+    if not match:
+        return False
+    verb, code, side, index = match.groups()
+    budget = answers.setdefault(code, {"depenses": [], "recettes": []})
+    lines = list(budget.get(side) or [])
+    if verb == "add":
+        lines.append({BUDGET_SIDES[side]: "", "montant": ""})
+    elif index is not None and int(index) < len(lines):
+        lines.pop(int(index))
+    budget[side] = lines
+    return True

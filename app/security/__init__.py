@@ -1,1 +1,0 @@
-"""Security helpers: password hashing and policy, signed single-use tokens."""
