@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run every test on a fresh machine: virtualenv, dependencies (with the test
-# extras), Debian's Chromium when missing (needs root), then pytest on two
-# processes. The database is SQLite unless FLASK_SQLALCHEMY_DATABASE_URI
+# extras), Debian's Chromium when missing (needs root), the import-linter
+# contracts of the layers and ruff, then pytest on two processes. The database is SQLite unless FLASK_SQLALCHEMY_DATABASE_URI
 # names a PostgreSQL server (each test process then works in its own schema,
 # dropped at the end).
 set -euo pipefail
@@ -28,4 +28,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# The layers (import-linter contracts in pyproject.toml) and the lint, then the tests.
+.venv/bin/lint-imports --no-cache
+.venv/bin/ruff check app tests bench
 exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.fakes.api_entreprise import Fault
 from tests.support.accounts import PASSWORD, make_agent
 from tests.support.browser import LiveServer
-from tests.support.organisations import SNCF, UNAVAILABLE_MESSAGE, UNKNOWN_SIRET, fake, lookup_config  # noqa: F401  (fixture fake)
+from tests.support.organisations import SNCF, UNAVAILABLE_MESSAGE, UNKNOWN_SIRET, lookup_config
 from tests.support.smtp import free_port
 
 

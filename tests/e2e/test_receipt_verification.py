@@ -6,8 +6,8 @@ conforme »)."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.integration.test_receipts import file_through_wizard, pdf_bytes, transmit
 from tests.support.accounts import login
+from tests.support.receipts import file_through_wizard, pdf_bytes, transmit
 from tests.support.wizard import lycee_with_people, open_teleservices
 
 

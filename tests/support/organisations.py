@@ -1,7 +1,7 @@
-"""The portal pointed at a fake API Entreprise on loopback, and the numbers
-its staging payloads answer for. Test modules import the fixtures:
-``from tests.support.organisations import app, fake  # noqa: F401``
-(``app`` then replaces the conftest's one in that module)."""
+"""Plugin: a fake API Entreprise on loopback (the ``fake`` fixture), the
+configuration that points the portal at it (``lookup_config``; a module
+asks for it with ``app_config``), and the numbers its staging payloads
+answer for."""
 
 import pytest
 
@@ -33,11 +33,3 @@ def lookup_config(fake: FakeApiEntreprise, **overrides) -> dict:
 def fake():
     with FakeApiEntreprise() as server:
         yield server
-
-
-@pytest.fixture
-def app(make_app, fake):
-    """The application (in its app context) asking only the fake API Entreprise."""
-    application = make_app(**lookup_config(fake))
-    with application.app_context():
-        yield application

@@ -1,4 +1,5 @@
-"""A real SMTP server on loopback for tests (aiosmtpd in a thread)."""
+"""Plugin: a real SMTP server on loopback for tests (aiosmtpd in a thread),
+as the ``smtp_server`` fixture."""
 
 import email
 import socket
@@ -6,6 +7,7 @@ import time
 from email import policy
 from email.message import EmailMessage
 
+import pytest
 from aiosmtpd.controller import Controller
 
 
@@ -66,3 +68,12 @@ class SmtpServer:
     @staticmethod
     def text_of(message: EmailMessage) -> str:
         return message.get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1, collecting what it receives."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

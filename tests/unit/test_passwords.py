@@ -50,9 +50,9 @@ def test_hash_is_argon2_and_verifies():
     assert not verify_password("not-a-hash", "Motdepasse-2026!")
 
 
-def test_production_hashes_with_argon2_cffi_default_profile(make_app):
+def test_production_hashes_with_argon2_cffi_default_profile(make_bare_app):
     """The suite hashes with the cheapest parameters; the portal's default stays RFC 9106's."""
-    application = make_app(PASSWORD_HASH_PROFILE="RFC_9106_LOW_MEMORY")
+    application = make_bare_app(PASSWORD_HASH_PROFILE="RFC_9106_LOW_MEMORY")
     with application.app_context():
         assert hash_password("Motdepasse-2026!").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     assert create_app.__module__ == "app"

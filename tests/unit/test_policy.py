@@ -4,7 +4,7 @@ agents, anonymous) and every status of a demande.
 
 The expectations are written out here, status by status: they are the
 specification the policy must meet. The models are built in memory (the
-policy reads only them); ``tests/integration/test_policy_clause.py``
+policy reads only them); ``tests/integration/policy/test_visible_demandes_clause.py``
 checks that the SQL form of ``can_view_demande`` agrees on a database.
 """
 

@@ -20,11 +20,11 @@ class SampleForm(FlaskForm):
 
 
 @pytest.fixture
-def validate(app):
+def validate(bare_app):
     def run(**values):
         data = {"identifiant": "jdupont", "nom": "Dupont", "email": "a@exemple.fr", "email_confirmation": "a@exemple.fr"}
         data.update(values)
-        with app.test_request_context():
+        with bare_app.test_request_context():
             form = SampleForm(formdata=MultiDict(data))
             form.validate()
             return form

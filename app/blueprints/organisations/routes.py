@@ -75,4 +75,4 @@ def lookup_result():
     if not is_htmx():
         return _search_page(panel, OrganisationDetailsForm(formdata=None), status=status)
     target_url = safe_next_url(panel.form.target.data) or url_for(".search")
-    return render_template("organisations/lookup_block.html", panel=panel, target_url=target_url), status
+    return render_template("organisations/partials/lookup_block.html", panel=panel, target_url=target_url), status
