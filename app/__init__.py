@@ -111,6 +111,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    from app.blueprints.common.errors import unauthorized
+
+    login_manager.unauthorized_handler(unauthorized)
 
     @app.before_request
     def forget_cached_user():

@@ -60,6 +60,14 @@ def membership_of(account, structure) -> Membership | None:
     return structure.active_membership_of(account)
 
 
+def has_left(account, structure) -> bool:
+    """A usager who belonged to ``structure`` and has been detached from it
+    (and not attached again)."""
+    if not is_usager(account) or structure is None or membership_of(account, structure) is not None:
+        return False
+    return any(m.account_id == account.id and not m.is_active for m in structure.memberships)
+
+
 def can_view_structure(account, structure) -> bool:
     """Agents, and the accounts attached to it right now."""
     return can_access_back_office(account) or membership_of(account, structure) is not None

@@ -45,6 +45,18 @@ class Mode:
         assert location.split("?")[0].endswith(path), location
         return location
 
+    def assert_login_required(self, response):
+        """Anonymous: the login page for a browser (302, ``next`` kept); for
+        htmx a 401 the page script explains above the form (a redirect would
+        replace the form with the login page)."""
+        if self.htmx:
+            assert response.status_code == 401, response.get_data(as_text=True)[:2000]
+            body = response.get_data(as_text=True)
+            assert "Votre session a pris fin" in body and 'href="/connexion"' in body and "data-app-error-link" in body
+        else:
+            assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+            assert response.headers["Location"].startswith("/connexion?next=")
+
     def assert_invalid(self, response):
         """422, an error summary, and « Erreur : » in the title."""
         body = self.assert_page(response, status=422)

@@ -54,15 +54,21 @@ def latest_demande() -> Demande:
     return db.session.scalar(select(Demande).order_by(Demande.id.desc()))
 
 
-def version_of(client, url) -> str:
+
+def page_form(client, url) -> dict:
+    """What a browser sends of a wizard page besides the answers: the version
+    it shows and the questions it shows (``affiche``)."""
     body = client.get(url).get_data(as_text=True)
-    return re.search(r'name="version" value="(\d+)"', body).group(1)
+    return {
+        "version": re.search(r'name="version" value="(\d+)"', body).group(1),
+        "affiche": re.findall(r'name="affiche" value="([^"]+)"', body),
+    }
 
 
 def post_page(client, demande_id, page, data, action="suivant", headers=None, files=None):
-    """Post a wizard page with the version the page shows, like a browser."""
+    """Post a wizard page with the version and the questions the page shows, like a browser."""
     url = f"/demandes/{demande_id}/etapes/{page}"
-    payload = {"version": version_of(client, url), "action": action, **data}
+    payload = {**page_form(client, url), "action": action, **data}
     if files:
         payload.update(files)
         return client.post(url, data=payload, headers=headers or {}, content_type="multipart/form-data")

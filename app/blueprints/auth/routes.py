@@ -1,7 +1,8 @@
 """Routes of the auth blueprint: route → form → domain operation → template."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from app.blueprints.auth import bp
 from app.blueprints.auth.forms import LoginForm, RecoveryForm, RegisterForm, ResetPasswordForm
@@ -188,6 +189,18 @@ def logout():
     session.clear()
     flash("Vous êtes déconnecté(e). À bientôt.", "success")
     return redirect_to(url_for("public.home"))
+
+
+@bp.route("/session/jeton-csrf")
+def csrf_token():
+    """A fresh CSRF token for a page whose token was refused (its session
+    ended): the page script puts it in the page, so that the form is sent
+    again without a reload and nothing typed is lost. Same-origin only (no
+    CORS): another site cannot read it."""
+    response = make_response(generate_csrf(), 200)
+    response.mimetype = "text/plain"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # --- Récupérer mes informations de connexion -------------------------------------------------

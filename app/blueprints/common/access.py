@@ -13,6 +13,7 @@ from flask import abort, current_app
 from flask_login import current_user
 
 from app import policy
+from app.blueprints.common.errors import Explained
 from app.domain.demandes.queries import demande_by_id
 from app.models import Demande
 
@@ -35,9 +36,19 @@ def permission_required(rule):
 
 
 def demande_or_404(demande_id: int) -> Demande:
-    """The demande, if the current account may see it; otherwise 404."""
+    """The demande, if the current account may see it; otherwise 404 — which
+    says why to a person detached from the demande's structure."""
     demande = demande_by_id(demande_id)
-    if demande is None or not policy.can_view_demande(current_user, demande):
+    if demande is None:
+        abort(404)
+    if not policy.can_view_demande(current_user, demande):
+        if policy.has_left(current_user, demande.structure):
+            raise Explained(
+                "Vous n'êtes plus rattaché(e) à cette structure",
+                f"Vous n'êtes plus rattaché(e) à {demande.structure.raison_sociale} : ses demandes, y compris celles que vous "
+                "avez rédigées, restent avec la structure et ne vous sont plus accessibles. Si vous en faites toujours partie, "
+                "demandez à son référent de vous inviter à nouveau.",
+            )
         abort(404)
     return demande
 

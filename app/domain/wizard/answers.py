@@ -6,6 +6,9 @@ import re
 from app.domain.wizard.pages import page_fields
 
 BUDGET_SIDES = {"depenses": "nature", "recettes": "origine"}
+# What a page posts besides the answers: its token, the button pressed, the
+# version it was loaded with, the look-up block, the questions it showed.
+NOT_ANSWERS = ("csrf_token", "action", "version", "lookup", "affiche")
 _LINE = re.compile(r"^(?P<field>[a-z_]+)-(?P<side>depenses|recettes)-(?P<index>\d+)-(?P<column>[a-z]+)$")
 
 
@@ -22,7 +25,7 @@ def read_answers(definition, page: str, form, stored: dict) -> dict:
     """What the page sent, over what was stored (fields not on the page keep
     their value: switching an answer back and forth loses nothing)."""
     answers = dict(stored)
-    posted = {name: form.get(name) for name in form if not name.startswith(("csrf_token", "action", "version", "lookup"))}
+    posted = {name: form.get(name) for name in form if not name.startswith(NOT_ANSWERS)}
     for field in page_fields(definition, page, {**answers, **posted}):
         if field.type == "budget":
             answers[field.code] = _budget_lines(form, field.code)

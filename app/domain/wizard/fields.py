@@ -10,6 +10,7 @@ from app.teleservices.schema import Field
 REQUIRED_MESSAGES = {
     "select": "Choisissez une réponse pour « {label} »",
     "checkboxes": "Cochez au moins une case pour « {label} »",
+    "box": "Cochez la case « {label} »",  # a single check box (a certification)
 }
 
 # The value rule of each field type (``app.teleservices.schema.FIELD_TYPES``
@@ -39,7 +40,8 @@ def check_field(field: Field, raw) -> tuple[object, str | None]:
         return None, None  # checked as a whole by check_budget
     if values.is_blank(raw):
         if field.required:
-            template = REQUIRED_MESSAGES.get(field.type, "Renseignez « {label} »")
+            kind = "box" if field.type == "checkboxes" and len(field.choices) == 1 else field.type
+            template = REQUIRED_MESSAGES.get(kind, "Renseignez « {label} »")
             return None, template.format(label=field.label)
         return None, None
     return RULES[field.type](field, raw)

@@ -56,15 +56,16 @@ def beneficiary_from_record(answers: dict, outcome) -> dict:
     return filled
 
 
-def errors_to_show(demande, page: str, answers: dict, posted: set[str]) -> tuple[dict[str, str], list[str]]:
+def errors_to_show(demande, page: str, answers: dict, shown: set[str]) -> tuple[dict[str, str], list[str]]:
     """After « Suivant »: the errors of the page's own fields (every error on
     « Votre dossier », documents and budget lines included), and the
     questions the page had not shown yet — a field appears when an answer
     asks for it (« Non » → the beneficiary's famille): it is no error, the
-    page shows it now. ``posted``: the names the page sent."""
+    page shows it now. ``shown``: the questions the page showed (it says so
+    in ``affiche``, as an unanswered radio group sends nothing)."""
     fields = page_fields(demande.definition, page, answers)
     step = step_of(page)
-    unseen = [f.code for f in fields if f.code not in posted and f.type not in UNTYPED_FIELD_TYPES]
+    unseen = [f.code for f in fields if f.code not in shown and f.type not in UNTYPED_FIELD_TYPES]
     codes = {f.code for f in fields}
     errors = {
         name: message

@@ -4,7 +4,11 @@
 // <body>, after the classic script htmx.min.js. The Content Security Policy
 // forbids inline scripts, so this module does what GOV.UK Frontend's inline
 // snippet and initialisation call normally do, gives the components French
-// texts, and keeps keyboard focus sensible after htmx swaps.
+// texts, keeps keyboard focus sensible after htmx swaps, and makes sure every
+// answer an htmx request gets reaches the person: a form being sent says so
+// (its buttons disabled, « Envoi en cours… » announced), and any failure —
+// an error status, no answer, a timeout — is explained in French above the
+// form, focused and announced, with everything typed left in the form.
 
 import { initAll } from './govuk-frontend.min.js'
 
@@ -217,6 +221,237 @@ function handleSettled () {
   if (heading) focusElement(heading)
 }
 
+// --- Requests in flight, and requests that fail ---------------------------------------------
+
+/**
+ * What the person is told when a request gets no usable answer, by status
+ * (``0``: no answer at all; ``timeout``: no answer in time). Used when the
+ * answer itself carries no French explanation (``[data-app-error]``, which
+ * every error page of the portal has), e.g. an answer from a proxy.
+ */
+const REQUEST_ERRORS = {
+  0: ['Le portail ne répond pas', 'Votre connexion à Internet est peut-être interrompue. Vérifiez-la, puis envoyez à nouveau le formulaire.'],
+  timeout: ['Le portail ne répond pas', 'Le portail met trop de temps à répondre. Patientez quelques instants, puis envoyez à nouveau le formulaire.'],
+  400: ['Requête incorrecte', 'Ce qui a été envoyé n’a pas pu être compris. Envoyez à nouveau le formulaire.'],
+  401: ['Votre session a pris fin', 'Reconnectez-vous, puis envoyez à nouveau le formulaire.'],
+  403: ['Accès refusé', 'Vous n’avez pas les droits nécessaires pour cette action.'],
+  404: ['Page introuvable', 'Ce que vous vouliez modifier n’existe plus ou ne vous est plus accessible.'],
+  413: ['Envoi trop volumineux', 'Les informations ou le fichier envoyés dépassent la taille autorisée. Choisissez un fichier plus petit, puis envoyez à nouveau le formulaire.'],
+  429: ['Trop de tentatives', 'Vous avez fait trop de tentatives en peu de temps. Patientez quelques minutes avant de réessayer.'],
+  500: ['Une erreur est survenue', 'Le service a rencontré un problème. Réessayez dans quelques instants.'],
+  502: ['Service indisponible', 'Le service est momentanément indisponible. Réessayez dans quelques instants.']
+}
+const KEPT = 'Ce que vous avez saisi est toujours dans le formulaire.'
+const BUSY = 'Envoi en cours, veuillez patienter…'
+
+/** The live region of the page (``#app-live-status``): say ``text`` to screen readers. */
+function announce (text) {
+  const region = document.getElementById('app-live-status')
+  if (!region) return
+  region.textContent = ''
+  window.setTimeout(() => { region.textContent = text }, 50)
+}
+
+/**
+ * The form a request belongs to: the element that sent it, or the form it
+ * sits in (a button, a select that filters…).
+ *
+ * @param {Element} element
+ * @returns {HTMLFormElement | null}
+ */
+function formOf (element) {
+  if (element instanceof HTMLFormElement) return element
+  return element instanceof Element ? element.closest('form') : null
+}
+
+/**
+ * Mark ``form`` busy: its buttons disabled (a second click sends nothing
+ * twice), « Envoi en cours… » shown below them and announced.
+ *
+ * @param {HTMLFormElement} form
+ */
+function markBusy (form) {
+  if (form.hasAttribute('aria-busy')) return
+  form.setAttribute('aria-busy', 'true')
+  form.querySelectorAll('button:not([disabled]), input[type="submit"]:not([disabled])').forEach((button) => {
+    button.disabled = true
+    button.dataset.appBusy = 'true'
+  })
+  const status = document.createElement('p')
+  status.className = 'govuk-body app-busy'
+  status.textContent = BUSY
+  const buttons = form.querySelector('.govuk-button-group') || form.lastElementChild
+  if (buttons) buttons.after(status)
+  else form.append(status)
+  announce(BUSY)
+}
+
+/** A form that changes something (POST…) is busy while its htmx request is in flight. */
+function onBeforeSend (event) {
+  const config = event.detail.requestConfig || {}
+  if ((config.verb || 'get').toLowerCase() === 'get') return
+  const form = formOf(event.detail.elt)
+  if (form) markBusy(form)
+}
+
+/**
+ * A form sent the classic way (no htmx on it) is busy until the next page
+ * arrives. Marked after the submission began, so that the button pressed
+ * is still sent with it.
+ */
+function onSubmit (event) {
+  const form = event.target
+  if (!(form instanceof HTMLFormElement) || event.defaultPrevented) return
+  if (form.hasAttribute('hx-post') || form.method.toLowerCase() !== 'post') return
+  window.setTimeout(() => markBusy(form), 0)
+}
+
+/**
+ * ``form`` is usable again.
+ *
+ * @param {HTMLFormElement} form
+ */
+function clearBusy (form) {
+  form.removeAttribute('aria-busy')
+  form.querySelectorAll('[data-app-busy]').forEach((button) => {
+    button.disabled = false
+    delete button.dataset.appBusy
+  })
+  form.querySelectorAll('.app-busy').forEach((status) => status.remove())
+}
+
+/** The request ended (answered or not): its form is usable again. */
+function onAfterRequest (event) {
+  const form = formOf(event.detail.elt)
+  if (form && form.isConnected) clearBusy(form)
+}
+
+/** Back to a page kept by the browser (back button): no form is still being sent. */
+function onPageShow (event) {
+  if (event.persisted) document.querySelectorAll('form[aria-busy]').forEach(clearBusy)
+}
+
+/**
+ * The French explanation an error answer carries: the portal's error pages
+ * mark it with ``data-app-error`` (a title, a message, and possibly a link
+ * to follow in another tab, such as the login page).
+ *
+ * @param {string} html
+ * @returns {{title: string, message: string, link: {href: string, text: string} | null} | null}
+ */
+function explanationIn (html) {
+  if (!html) return null
+  const page = new DOMParser().parseFromString(html, 'text/html')
+  const box = page.querySelector('[data-app-error]')
+  if (!box) return null
+  const title = box.querySelector('[data-app-error-title]')
+  const message = box.querySelector('[data-app-error-message]')
+  const link = box.querySelector('a[data-app-error-link]')
+  return {
+    title: title ? title.textContent.trim() : '',
+    message: message ? message.textContent.trim() : '',
+    link: link ? { href: link.getAttribute('href'), text: link.textContent.trim() } : null
+  }
+}
+
+/**
+ * Show, above the form that sent the request (or at the top of the page),
+ * what went wrong and what to do, focus it and have it announced. Nothing of
+ * the form is touched: what was typed stays.
+ */
+function showRequestError (source, title, message, link) {
+  const form = formOf(source)
+  const main = document.getElementById('main-content')
+  const anchor = form || main
+  if (!anchor) return
+  const previous = (form ? form.parentElement : main).querySelector(':scope > .app-request-error')
+  if (previous) previous.remove()
+
+  const box = document.createElement('div')
+  box.className = 'govuk-error-summary app-request-error'
+  box.setAttribute('role', 'alert')
+  const heading = document.createElement('h2')
+  heading.className = 'govuk-error-summary__title'
+  heading.textContent = title
+  const body = document.createElement('div')
+  body.className = 'govuk-error-summary__body'
+  for (const text of [message, form ? KEPT : '']) {
+    if (!text) continue
+    const paragraph = document.createElement('p')
+    paragraph.className = 'govuk-body'
+    paragraph.textContent = text
+    body.append(paragraph)
+  }
+  if (link) {
+    const paragraph = document.createElement('p')
+    paragraph.className = 'govuk-body'
+    const anchorLink = document.createElement('a')
+    anchorLink.className = 'govuk-link'
+    anchorLink.href = link.href
+    anchorLink.target = '_blank'
+    anchorLink.rel = 'noopener'
+    anchorLink.textContent = link.text + ' (nouvel onglet)'
+    paragraph.append(anchorLink)
+    body.append(paragraph)
+  }
+  box.append(heading, body)
+  if (form) form.before(box)
+  else main.prepend(box)
+  focusElement(box)
+}
+
+/**
+ * A token refused (``X-Portail-Erreur: csrf``): the session it belonged to
+ * is gone. Ask the portal for a fresh one and put it in the page, so that
+ * sending the form again works — without reloading, which would lose what
+ * was typed.
+ */
+async function renewCsrfToken () {
+  const response = await fetch('/session/jeton-csrf', { credentials: 'same-origin', cache: 'no-store' })
+  if (!response.ok) return false
+  const token = (await response.text()).trim()
+  if (!token) return false
+  document.querySelectorAll('input[name="csrf_token"]').forEach((input) => { input.value = token })
+  const meta = document.querySelector('meta[name="csrf-token"]')
+  if (meta) meta.setAttribute('content', token)
+  document.body.setAttribute('hx-headers', JSON.stringify({ 'X-CSRFToken': token }))
+  return true
+}
+
+async function onResponseError (event) {
+  const xhr = event.detail.xhr
+  const status = xhr ? xhr.status : 0
+  const source = event.detail.elt
+  if (xhr && xhr.getResponseHeader('X-Portail-Erreur') === 'csrf') {
+    const renewed = await renewCsrfToken().catch(() => false)
+    if (renewed) {
+      showRequestError(source, 'Le formulaire a été renouvelé',
+        'Par sécurité, le formulaire devait être renouvelé : c’est fait. Envoyez-le à nouveau.', null)
+      return
+    }
+  }
+  const explained = explanationIn(xhr ? xhr.responseText : '')
+  const [title, message] = REQUEST_ERRORS[status] || REQUEST_ERRORS[status >= 500 ? 500 : 400]
+  showRequestError(source, (explained && explained.title) || title, (explained && explained.message) || message, explained && explained.link)
+}
+
+function onSendError (event) {
+  const [title, message] = REQUEST_ERRORS[0]
+  showRequestError(event.detail.elt, title, message, null)
+}
+
+function onTimeout (event) {
+  const [title, message] = REQUEST_ERRORS.timeout
+  showRequestError(event.detail.elt, title, message, null)
+}
+
 markJavaScriptEnabled()
 initAll(FRENCH)
 document.body.addEventListener('htmx:afterSettle', onAfterSettle)
+document.body.addEventListener('htmx:beforeSend', onBeforeSend)
+document.addEventListener('submit', onSubmit)
+window.addEventListener('pageshow', onPageShow)
+document.body.addEventListener('htmx:afterRequest', onAfterRequest)
+document.body.addEventListener('htmx:responseError', onResponseError)
+document.body.addEventListener('htmx:sendError', onSendError)
+document.body.addEventListener('htmx:timeout', onTimeout)

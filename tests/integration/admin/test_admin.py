@@ -103,7 +103,7 @@ def test_only_admins_reach_the_administration(admin_app, people, mode, who, meth
     url = path.format(**people)
     response = mode.get(client, url) if method == "GET" else mode.post(client, url, {"role": "admin"})
     if who == "visiteur":
-        assert response.status_code == 302 and response.headers["Location"].startswith("/connexion?next=")
+        mode.assert_login_required(response)
     else:
         assert "Accès refusé" in html.unescape(mode.assert_page(response, status=403))
     assert db.session.get(Account, people["agent"]).agent_role == AgentRole.INSTRUCTEUR

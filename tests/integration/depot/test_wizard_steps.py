@@ -46,7 +46,29 @@ def test_page_title_stepper_and_buttons(teacher, demande, mode):
 
 def test_preambule_must_be_read(teacher, demande, mode):
     body = mode.assert_invalid(post_page(teacher, demande.id, "preambule", {"lu": ""}, headers=mode.headers))
-    assert "Renseignez « J'ai pris connaissance du préambule »" in html.unescape(body) or "Cochez" in html.unescape(body)
+    assert error_messages(body) == ["Cochez la case « J'ai pris connaissance du préambule »"]
+
+
+def test_every_unanswered_criterion_is_an_error_at_its_question(teacher, demande, mode):
+    """An unanswered radio group sends nothing: the page says it asked it (``affiche``)."""
+    body = mode.assert_invalid(post_page(teacher, demande.id, "criteres", {}, headers=mode.headers))
+    expected = [f"Choisissez une réponse pour « {c.question} »" for c in demande.definition.criteres]
+    assert error_messages(body) == expected
+    summary = re.search(r'class="govuk-error-summary.*?</ul>', body, re.S).group(0)
+    assert [html.unescape(m) for m in re.findall(r'<a href="#[^"]+">(.*?)</a>', summary)] == expected  # summary order = form order
+
+
+def test_the_beneficiary_questions_are_checked_one_screen_after_the_other(teacher, demande, mode):
+    question = "Choisissez une réponse pour « Êtes-vous le bénéficiaire de l'aide ? »"
+    assert error_messages(mode.assert_invalid(post_page(teacher, demande.id, "beneficiaire", {}, headers=mode.headers))) == [question]
+    # « Non »: the famille and the domicile appear, without an error (they were not asked yet)…
+    shown = mode.assert_page(post_page(teacher, demande.id, "beneficiaire", {"est_beneficiaire": "non"}, headers=mode.headers))
+    assert error_messages(shown) == [] and 'name="famille"' in shown and 'name="domicile"' in shown
+    # … and left unanswered once asked, each is an error at its question.
+    body = mode.assert_invalid(post_page(teacher, demande.id, "beneficiaire", {"est_beneficiaire": "non"}, headers=mode.headers))
+    assert error_messages(body) == [
+        "Choisissez une réponse pour « Le bénéficiaire est un(e) »", "Choisissez une réponse pour « Domicilié(e) »",
+    ]
 
 
 def test_a_non_to_a_criterion_stops_the_demande_and_says_why(teacher, demande, mode):

@@ -260,10 +260,8 @@ def test_usager_may_look_up_but_not_open_the_back_office_page(client, mode, fake
 
 
 def test_anonymous_goes_to_login(client, mode, fake):
-    response = mode.get(client, PAGE)
-    assert response.status_code == 302 and "/connexion" in response.headers["Location"]
-    response = search(client, mode, "siret", SNCF)
-    assert response.status_code == 302 and "/connexion" in response.headers["Location"]
+    mode.assert_login_required(mode.get(client, PAGE))
+    mode.assert_login_required(search(client, mode, "siret", SNCF))
     assert fake.call_count() == 0
 
 

@@ -174,7 +174,8 @@ def _save_and_go(demande, page):
         return _file(demande)
     if step == RECAPITULATIF and action == "renvoyer-complements":
         return _return_complements(demande)
-    errors, unseen = prefill.errors_to_show(demande, page, answers, set(request.form))
+    shown = set(request.form) | set(request.form.getlist("affiche"))
+    errors, unseen = prefill.errors_to_show(demande, page, answers, shown)
     if errors or unseen:  # errors to show, or questions that just appeared (« Non » → the famille)
         return _render_step(demande, page, answers, errors, status=422 if errors else 200, saved=True)
     if request.values.get("retour") == RECAPITULATIF:
