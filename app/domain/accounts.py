@@ -16,6 +16,7 @@ from app.domain.links import external_url
 from app.domain.outbox import queue_mail
 from app.domain.passwords import hash_password, needs_rehash, verify_against_nothing, verify_password
 from app.domain.tokens import TokenPurpose, TokenState, fingerprint, make_token, read_token
+from app.domain.values import duration_text
 from app.extensions import db
 from app.models import Account, AccountStatus
 from app.models.accounts import new_session_nonce
@@ -84,7 +85,7 @@ def _queue_activation_mail(account: Account) -> None:
         "activation",
         account=account,
         link=external_url("auth.activate", token=token),
-        hours=current_app.config["ACTIVATION_MAX_AGE"] // 3600,
+        validity=duration_text(current_app.config["ACTIVATION_MAX_AGE"]),
     )
 
 
@@ -270,7 +271,7 @@ def request_recovery(ctx: OperationContext, email: str) -> int:
         "Vos informations de connexion au Portail des aides",
         "recovery",
         entries=entries,
-        minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+        validity=duration_text(current_app.config["PASSWORD_RESET_MAX_AGE"]),
     )
     for account in accounts:
         record_event(ctx, "account.recovery_requested", account)
@@ -334,14 +335,13 @@ def request_email_change(ctx: OperationContext, account: Account, new_email: str
         TokenPurpose.EMAIL_CHANGE,
         {"a": account.id, "e": new_email, "fp": _email_change_fingerprint(account)},
     )
-    hours = current_app.config["EMAIL_CHANGE_MAX_AGE"] // 3600
     queue_mail(
         new_email,
         "Confirmez votre nouvelle adresse électronique",
         "email_change_confirm",
         account=account,
         link=external_url("espace.confirm_email", token=token),
-        hours=hours,
+        validity=duration_text(current_app.config["EMAIL_CHANGE_MAX_AGE"]),
     )
     queue_mail(
         account.email,

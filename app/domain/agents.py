@@ -20,6 +20,7 @@ from app.domain.audit import record_event
 from app.domain.base import DomainError, OperationContext, operation
 from app.domain.links import external_url
 from app.domain.outbox import queue_mail
+from app.domain.values import duration_text
 from app.extensions import db
 from app.models import Account, AccountStatus, AgentRole, Demande
 from app.models.accounts import new_session_nonce
@@ -78,7 +79,7 @@ def _queue_password_link(agent: Account, welcome: bool) -> None:
         role_label=AgentRole(agent.agent_role).label,
         link=password_reset_link(agent),
         recovery_link=external_url("auth.recover"),
-        minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+        validity=duration_text(current_app.config["PASSWORD_RESET_MAX_AGE"]),
     )
 
 

@@ -48,12 +48,29 @@ SYSTEM = OperationContext()  # command-line and background work
 
 class DomainError(Exception):
     """A business rule refused the operation; ``field`` names the form field
-    the French ``message`` belongs next to (None for the whole form)."""
+    the French ``message`` belongs next to (None for the whole form).
+    ``errors``: every refusal, by field, when the operation found several
+    (a form shows them all at once); one error is ``{field: message}``."""
 
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.errors: dict[str | None, str] = {field: message}
+
+    @classmethod
+    def of(cls, errors: dict[str | None, str]) -> "DomainError":
+        """One refusal carrying every error found (``{field: message}``, in form order)."""
+        field, message = next(iter(errors.items()))
+        error = cls(message, field)
+        error.errors = dict(errors)
+        return error
+
+
+def refuse_if(errors: dict[str | None, str]) -> None:
+    """Raise every refusal found at once (nothing found: nothing raised)."""
+    if errors:
+        raise DomainError.of(errors)
 
 
 def require(ctx: OperationContext, allowed: bool, message: str, field: str | None = None) -> None:

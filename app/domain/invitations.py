@@ -17,6 +17,7 @@ from app.domain.base import DomainError, OperationContext, operation, require
 from app.domain.links import external_url
 from app.domain.outbox import queue_mail
 from app.domain.tokens import TokenPurpose, TokenState, make_token, read_token
+from app.domain.values import duration_text
 from app.extensions import db
 from app.models import Account, Invitation, InvitationStatus, Membership, MembershipRole, Structure
 from app.models.structures import new_nonce
@@ -55,7 +56,7 @@ def _send(invitation: Invitation) -> None:
         invitation=invitation,
         structure=invitation.structure,
         link=invitation_link(invitation),
-        hours=current_app.config["INVITATION_MAX_AGE"] // 3600,
+        validity=duration_text(current_app.config["INVITATION_MAX_AGE"]),
     )
 
 

@@ -105,6 +105,16 @@ def format_amount(amount: Decimal) -> str:
     return f"{sign}{format_number(int(units))},{cents}{NBSP}€"
 
 
+def duration_text(seconds: int) -> str:
+    """« 72 heures », « 60 minutes », « 30 minutes »: how long a link lasts
+    (in hours from two hours on, when they are whole)."""
+    if seconds >= 7200 and seconds % 3600 == 0:
+        hours = seconds // 3600
+        return f"{format_number(hours)} heure{'s' if hours > 1 else ''}"
+    minutes = max(1, seconds // 60)
+    return f"{format_number(minutes)} minute{'s' if minutes > 1 else ''}"
+
+
 def format_date(value: date) -> str:
     """« 15/09/2026 »."""
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
@@ -383,7 +393,7 @@ def uai(raw) -> Parsed:
     if not re.fullmatch(r"\d{7}[A-Z]", value):
         return Parsed(None, "Le numéro UAI comporte 7 chiffres suivis d'une lettre, par exemple 0750654D")
     if not uai_is_valid(value):
-        return Parsed(None, "Ce numéro UAI n'existe pas : vérifiez les chiffres et la lettre saisis")
+        return Parsed(None, "Ce numéro UAI n'est pas valide : vérifiez les chiffres et la lettre saisis")
     return Parsed(value, None)
 
 

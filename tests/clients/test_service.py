@@ -104,7 +104,7 @@ def test_invalid_identifier_makes_no_call_and_is_not_cached(service, fake, cache
 
 def test_invalid_checksum_message(service):
     assert service.lookup_siret("552 049 447 76278").message == (
-        "Ce numéro SIRET n'existe pas : vérifiez les chiffres saisis."
+        "Ce numéro SIRET n'est pas valide : vérifiez les chiffres saisis."
     )
 
 

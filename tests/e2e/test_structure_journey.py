@@ -78,7 +78,7 @@ def test_structure_journey(page, open_page, a11y, live_server, smtp_server, js_e
         expect(agent.locator(".govuk-error-summary")).to_be_focused()
     else:
         _submit(agent, "Créer la structure et envoyer l'invitation")
-    expect(agent.locator(".govuk-error-summary")).to_contain_text("Ce numéro UAI n'existe pas")
+    expect(agent.locator(".govuk-error-summary")).to_contain_text("Ce numéro UAI n'est pas valide")
     expect(details.get_by_label("Raison sociale *")).to_have_value("Lycée Saint-Exupéry")
     a11y("créer une structure, erreurs")
     details.get_by_label("UAI", exact=True).fill("0750654D")

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
@@ -66,10 +67,18 @@ def _base_config(database_url: str) -> dict:
 
 class BufferedClient(FlaskClient):
     """A test client whose responses are read whole and closed, as a real
-    server does (a file sent is closed once its bytes are out)."""
+    server does (a file sent is closed once its bytes are out), and whose
+    requests keep only what they committed, as on a real server: the test's
+    application context outlives each request, so its session would
+    otherwise carry a request's uncommitted changes into the next one (and
+    hide an operation that forgets to commit)."""
 
     def open(self, *args, buffered=True, **kwargs):
-        return super().open(*args, buffered=buffered, **kwargs)
+        try:
+            return super().open(*args, buffered=buffered, **kwargs)
+        finally:
+            if has_app_context():
+                db.session.rollback()
 
 
 def _empty_tables() -> None:

@@ -38,7 +38,7 @@ def test_la_poste_sirets_follow_their_own_rule():
         ("5520494477627", "Le numéro SIRET doit comporter 14 chiffres."),
         ("552049447762791", "Le numéro SIRET doit comporter 14 chiffres."),
         ("5520494477627A", "Le numéro SIRET doit comporter 14 chiffres."),
-        ("55204944776278", "Ce numéro SIRET n'existe pas : vérifiez les chiffres saisis."),
+        ("55204944776278", "Ce numéro SIRET n'est pas valide : vérifiez les chiffres saisis."),
     ],
 )
 def test_invalid_siret_messages(raw, message):
@@ -52,7 +52,7 @@ def test_siren():
     assert normalize_siren("552 049 447") == "552049447"
     with pytest.raises(InvalidIdentifier, match="9 chiffres"):
         normalize_siren("55204944")
-    with pytest.raises(InvalidIdentifier, match="n'existe pas"):
+    with pytest.raises(InvalidIdentifier, match="n'est pas valide"):
         normalize_siren("552049448")
 
 

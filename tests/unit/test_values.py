@@ -358,3 +358,8 @@ def test_budget_line_errors_keyed_by_section_index_and_input():
 def test_budget_need_may_be_negative():
     result = fv.budget_totals([{"nature": "Transport", "montant": "100"}], [{"origine": "Mairie", "montant": "150"}])
     assert result.net == Decimal("-50.00")
+
+
+@pytest.mark.parametrize(("seconds", "text"), [(72 * 3600, "72 heures"), (7200, "2 heures"), (3600, "60 minutes"), (1800, "30 minutes"), (60, "1 minute"), (5400, "90 minutes")])
+def test_duration_text(seconds, text):
+    assert fv.duration_text(seconds) == text

@@ -50,7 +50,11 @@ def register():
         return redirect_to(url_for("auth.registered"))
 
     form = _register_form(invitation)
-    return form_page(form, "auth/register.html", register, registered, invitation=invitation, token=token)
+    def identifiant_free(form):
+        taken = form.identifiant.data and accounts.identifiant_is_taken(form.identifiant.data)
+        return {"identifiant": accounts.IDENTIFIANT_TAKEN} if taken else {}
+
+    return form_page(form, "auth/register.html", register, registered, check=identifiant_free, invitation=invitation, token=token)
 
 
 def _register_form(invitation) -> RegisterForm:

@@ -40,7 +40,7 @@ def email_confirmation_field(other="email"):
         filters=[strip],
         validators=[
             Required("Saisissez à nouveau votre adresse électronique"),
-            Matches(other, "Les deux adresses électroniques ne sont pas identiques"),
+            Matches(other, "Les deux adresses électroniques ne sont pas identiques", ignore_case=True),
         ],
     )
 

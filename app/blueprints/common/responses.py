@@ -42,9 +42,10 @@ def operation_context() -> OperationContext:
 
 
 def show_error(form, error: DomainError) -> None:
-    """Attach a domain error to its form field (or the form) so the template
-    shows it next to the field and in the error summary."""
-    show_errors(form, {error.field: [error.message]})
+    """Attach a domain refusal (every error it carries) to its form fields
+    (or the form) so the template shows each next to its field and in the
+    error summary."""
+    show_errors(form, {field: [message] for field, message in error.errors.items()})
 
 
 def show_errors(form, errors: Mapping[str | None, list[str] | str]) -> None:
@@ -59,19 +60,33 @@ def show_errors(form, errors: Mapping[str | None, list[str] | str]) -> None:
             form.form_errors.extend(messages)
 
 
-def form_page(form, template: str, apply: Callable, on_success: Callable, **context):
+def form_page(form, template: str, apply: Callable, on_success: Callable, check: Callable | None = None, **context):
     """The shape of every form page: a GET shows the form; a valid POST runs
     ``apply(form)`` (a domain operation) and answers ``on_success(result)``
-    (a redirect); a refusal (``DomainError``) goes to its field and, like an
-    invalid form, re-renders everything typed with status 422."""
-    if form.validate_on_submit():
-        try:
-            result = apply(form)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            return on_success(result)
+    (a redirect); a refusal (``DomainError``) goes to its fields and, like an
+    invalid form, re-renders everything typed with status 422.
+
+    ``check(form)``: the domain's own checks of what was typed
+    (``{field: message}``, nothing changed), run with the form's, so that
+    every error comes in one round — a field that already has an error keeps
+    only that one."""
+    if form.is_submitted():
+        valid = form.validate()
+        problems = {name: message for name, message in (check(form) if check else {}).items() if not _has_errors(form, name)}
+        show_errors(form, {name: [message] for name, message in problems.items()})
+        if valid and not problems:
+            try:
+                result = apply(form)
+            except DomainError as error:
+                show_error(form, error)
+            else:
+                return on_success(result)
     return render_template(template, form=form, **context), 422 if form.is_submitted() else 200
+
+
+def _has_errors(form, name: str | None) -> bool:
+    field = getattr(form, name, None) if name else None
+    return bool(field is not None and getattr(field, "errors", None))
 
 
 def confirmation_page(template: str, apply: Callable, on_success: Callable, **context):

@@ -13,7 +13,8 @@ from app.blueprints.common.responses import is_htmx, layout_template
 from app.domain.audit import action_label
 from app.domain.files import format_size
 from app.domain.organisations import describe_snapshot
-from app.domain.values import format_amount
+from app.domain.values import duration_text, format_amount
+from app.domain.wizard.pages import resume_page
 from app.reference.espaces_dedies import ESPACES
 
 
@@ -27,9 +28,16 @@ def init_app(app: Flask) -> None:
             "config_portail_name": app.config["PORTAIL_NAME"],
             "region_name": app.config["REGION_NAME"],
             "mail_viewer_enabled": app.config["MAIL_VIEWER_ENABLED"],
+            # How long each emailed link lasts, as pages say it (from the configuration).
+            "link_validity": {
+                "activation": duration_text(app.config["ACTIVATION_MAX_AGE"]),
+                "invitation": duration_text(app.config["INVITATION_MAX_AGE"]),
+                "password_reset": duration_text(app.config["PASSWORD_RESET_MAX_AGE"]),
+                "email_change": duration_text(app.config["EMAIL_CHANGE_MAX_AGE"]),
+            },
         }
 
-    app.jinja_env.globals.update(field_error=field_error, field_attributes=field_attributes, is_htmx=is_htmx)
+    app.jinja_env.globals.update(field_error=field_error, field_attributes=field_attributes, is_htmx=is_htmx, resume_page=resume_page)
     app.jinja_env.filters["action_label"] = action_label
     app.jinja_env.filters["describe_snapshot"] = describe_snapshot
     app.jinja_env.filters["euros"] = euros

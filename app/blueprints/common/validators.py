@@ -51,16 +51,18 @@ class ValueRule:
 
 
 class Matches:
-    """A confirmation field must equal the field it confirms."""
+    """A confirmation field must equal the field it confirms (``ignore_case``:
+    as email addresses are compared, « A@exemple.fr » confirming « a@exemple.fr »)."""
 
-    def __init__(self, other: str, message: str):
+    def __init__(self, other: str, message: str, ignore_case: bool = False):
         self.other = other
         self.message = message
+        self.fold = (lambda text: text.casefold() if isinstance(text, str) else text) if ignore_case else (lambda text: text)
 
     def __call__(self, form, field):
         # Compare what was typed: the other field may already be normalised.
         other = _typed(form[self.other])
-        if other and _typed(field) != other:
+        if other and self.fold(_typed(field)) != self.fold(other):
             raise ValidationError(self.message)
 
 

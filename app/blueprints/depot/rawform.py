@@ -56,18 +56,39 @@ class RawForm:
         return found
 
 
+BUDGET_SIDES = {"depenses": "des dépenses", "recettes": "des recettes"}
+BUDGET_COLUMNS = {"nature": "Nature", "origine": "Origine", "montant": "Montant"}
+
+
+def _budget_line_fields(field: Field, errors: dict[str, str]) -> list[RawField]:
+    """The budget's line inputs that have an error (``budget-depenses-0-montant``),
+    in order, so that the error summary links to each one."""
+    found = []
+    for name, message in errors.items():
+        side, _, rest = name.removeprefix(f"{field.code}-").partition("-")
+        index, _, column = rest.partition("-")
+        if name.startswith(f"{field.code}-") and side in BUDGET_SIDES and index.isdigit() and column in BUDGET_COLUMNS:
+            label = f"{BUDGET_COLUMNS[column]}, ligne {int(index) + 1} {BUDGET_SIDES[side]}"
+            found.append(RawField(name=name, label=label, errors=[message]))
+    return found
+
+
 def raw_form(fields: tuple[Field, ...], answers: dict, errors: dict[str, str], extra: list[RawField] = ()) -> RawForm:
-    """A RawForm for ``fields`` with ``answers`` and the errors to show.
-    ``extra`` adds inputs that are not definition fields (documents, budget lines)."""
-    built = [
-        RawField(
-            name=f.code,
-            label=f.label,
-            data=answers.get(f.code),
-            errors=[errors[f.code]] if f.code in errors else [],
-            choices=[SelectChoice(value, label) for value, label in f.choices],
-            type="RadioField" if f.type in RADIO_TYPES and len(f.choices) <= 6 else ("CheckboxField" if f.type == "checkboxes" else "StringField"),
+    """A RawForm for ``fields`` with ``answers`` and the errors to show, in
+    the page's order (the error summary follows it): each field, a budget's
+    lines with an error right after it, then ``extra`` (the documents)."""
+    built = []
+    for f in fields:
+        built.append(
+            RawField(
+                name=f.code,
+                label=f.label,
+                data=answers.get(f.code),
+                errors=[errors[f.code]] if f.code in errors else [],
+                choices=[SelectChoice(value, label) for value, label in f.choices],
+                type="RadioField" if f.type in RADIO_TYPES and len(f.choices) <= 6 else ("CheckboxField" if f.type == "checkboxes" else "StringField"),
+            )
         )
-        for f in fields
-    ]
+        if f.type == "budget":
+            built.extend(_budget_line_fields(f, errors))
     return RawForm([*built, *extra])

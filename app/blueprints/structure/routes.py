@@ -1,6 +1,6 @@
 """Routes of « Ma structure » (référent and members) and of the invitation links."""
 
-from flask import abort, flash, render_template, url_for
+from flask import abort, current_app, flash, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.blueprints.common.access import allowed_or_403, permission_required
@@ -12,6 +12,7 @@ from app.blueprints.structure import bp
 from app.blueprints.structure.forms import ChooseStructureForm, ContactForm
 from app.domain import invitations, memberships, structures
 from app.domain.base import DomainError
+from app.domain.values import duration_text
 from app.models import Membership, MembershipRole
 from app.policy import can_accept_invitation, can_manage_members, can_use_espace_personnel
 
@@ -99,7 +100,8 @@ def invite():
         )
 
     def sent(invitation):
-        flash(f"L'invitation a été envoyée à {invitation.email}. Le lien est valable 72 heures.", "success")
+        validity = duration_text(current_app.config["INVITATION_MAX_AGE"])
+        flash(f"L'invitation a été envoyée à {invitation.email}. Le lien est valable {validity}.", "success")
         return redirect_to(url_for("structure.home"))
 
     return form_page(InviteForm(), "structure/invite.html", send, sent, structure=structure)

@@ -89,6 +89,7 @@ def transmit(demande):
         _back_to_demande(
             demande, f"La demande {demande.reference} est transmise à la Région. L'accusé de réception a été envoyé par courriel."
         ),
+        check=lambda form: transmission.transmission_problems(demande, ca_date=form.ca_date.parsed, pv=form.pv.data),
         demande=demande,
     )
 

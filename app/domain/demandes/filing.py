@@ -9,18 +9,17 @@ from sqlalchemy.exc import IntegrityError
 from app import policy
 from app.domain import organisations
 from app.domain.audit import record_event
-from app.domain.base import DomainError, OperationContext, operation, require
+from app.domain.base import DomainError, OperationContext, operation, refuse_if, require
 from app.domain.demandes.transmission import mark_transmitted
 from app.domain.links import external_url
 from app.domain.outbox import queue_mail
 from app.domain.wizard.prefill import BENEFICIARY_PREFILLED
 from app.domain.wizard.steps import is_other_beneficiary
-from app.domain.wizard.validation import is_complete
+from app.domain.wizard.validation import filing_problems
 from app.extensions import db
 from app.models import Action, Demande, DemandeStatus, ReferenceCounter
 from app.models.types import utcnow
 
-INCOMPLETE = "La demande est incomplète : complétez les étapes signalées avant de la déposer."
 # What a beneficiary's form shares with an organisation record, to tell
 # whether the record chosen was kept as it was.
 BENEFICIARY_COMPARED = tuple(name for name in organisations.VERIFIED_FIELDS if name in BENEFICIARY_PREFILLED)
@@ -63,8 +62,7 @@ def file_demande(ctx: OperationContext, demande: Demande) -> Demande:
     if not demande.allows(Action.DEPOSER):
         raise DomainError("Cette demande a déjà été déposée.")
     require(ctx, policy.can_file_demande(ctx.actor, demande), "Seul l'auteur de la demande peut la déposer.")
-    if not is_complete(demande):
-        raise DomainError(INCOMPLETE)
+    refuse_if(filing_problems(demande))
     definition = demande.definition
     now = utcnow()
     demande.reference = demande.reference or next_reference(definition.code, now.year)

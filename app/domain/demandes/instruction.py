@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app import policy
 from app.domain.audit import latest_demande_event, record_event
-from app.domain.base import DomainError, OperationContext, operation
+from app.domain.base import DomainError, OperationContext, operation, refuse_if
 from app.domain.demandes.notifications import notify_applicant_side
 from app.domain.links import external_url
 from app.domain.wizard.steps import REOPENABLE_STEPS, STEPS_BY_SLUG, step_fields
@@ -129,15 +129,22 @@ def _decide(ctx: OperationContext, demande: Demande, status: DemandeStatus, subj
     record_event(ctx, f"demande.{status}", demande, structure=demande.structure, **details)
 
 
+def acceptance_problems(demande: Demande, *, montant: Decimal | None, instance: str | None) -> dict[str, str]:
+    """What is wrong with an acceptance as typed, every field at once."""
+    problems = {}
+    if montant is None or montant <= 0:
+        problems["montant"] = "Saisissez le montant accordé"
+    elif demande.montant_demande is not None and montant > demande.montant_demande:
+        problems["montant"] = "Le montant accordé ne peut pas dépasser le montant demandé"
+    if not (instance or "").strip():
+        problems["instance"] = "Indiquez l'instance de décision, par exemple Commission permanente"
+    return problems
+
+
 @operation
 def accept(ctx: OperationContext, demande: Demande, *, montant: Decimal, decision_date, instance: str) -> None:
     """« Accepter »: the amount granted (not above the amount asked)."""
-    if montant is None or montant <= 0:
-        raise DomainError("Saisissez le montant accordé", field="montant")
-    if demande.montant_demande is not None and montant > demande.montant_demande:
-        raise DomainError("Le montant accordé ne peut pas dépasser le montant demandé", field="montant")
-    if not instance.strip():
-        raise DomainError("Indiquez l'instance de décision, par exemple Commission permanente", field="instance")
+    refuse_if(acceptance_problems(demande, montant=montant, instance=instance))
     _decide(ctx, demande, DemandeStatus.ACCEPTEE, "Décision sur votre demande",
             montant_accorde=montant, decision_date=decision_date, decision_instance=instance.strip())
 

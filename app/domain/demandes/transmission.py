@@ -8,7 +8,7 @@ from datetime import date
 from app import policy
 from app.domain import files
 from app.domain.audit import record_event
-from app.domain.base import DomainError, OperationContext, operation, require
+from app.domain.base import DomainError, OperationContext, operation, refuse_if, require
 from app.domain.demandes import receipts
 from app.domain.demandes.notifications import notify_applicant_side
 from app.domain.links import external_url
@@ -20,6 +20,20 @@ from app.models.types import utcnow
 PV_SLOT = receipts.PV_SLOT
 
 
+def transmission_problems(demande: Demande, *, ca_date: date | None, pv: files.Upload | None) -> dict[str, str]:
+    """What is wrong with a transmission as typed, every field at once: the
+    CA date (required, not in the future), the procès-verbal (required when
+    the téléservice asks for CA approval)."""
+    problems = {}
+    if ca_date is None:
+        problems["ca_date"] = "Saisissez la date du Conseil d'Administration"
+    elif ca_date > utcnow().date():
+        problems["ca_date"] = "La date du Conseil d'Administration ne peut pas être dans le futur"
+    if demande.definition.approbation_ca and not (pv is not None and pv.filename):
+        problems["pv"] = "Joignez l'extrait du procès-verbal ou la délibération du Conseil d'Administration"
+    return problems
+
+
 @operation
 def transmit(ctx: OperationContext, demande: Demande, *, ca_date: date | None, pv: files.Upload | None = None) -> Demande:
     """« Transmettre à la Région »: the CA date (not in the future), the
@@ -29,14 +43,8 @@ def transmit(ctx: OperationContext, demande: Demande, *, ca_date: date | None, p
     require(ctx, policy.can_transmit(ctx.actor, demande), "Seul le référent de la structure peut transmettre une demande déposée.")
     if not demande.allows(Action.TRANSMETTRE):
         raise DomainError(f"Une demande au statut « {demande.status_label} » ne peut pas être transmise.")
-    if ca_date is None:
-        raise DomainError("Saisissez la date du Conseil d'Administration", field="ca_date")
-    if ca_date > utcnow().date():
-        raise DomainError("La date du Conseil d'Administration ne peut pas être dans le futur", field="ca_date")
-    has_pv = pv is not None and bool(pv.filename)
-    if demande.definition.approbation_ca and not has_pv:
-        raise DomainError("Joignez l'extrait du procès-verbal ou la délibération du Conseil d'Administration", field="pv")
-    if has_pv:
+    refuse_if(transmission_problems(demande, ca_date=ca_date, pv=pv))
+    if pv is not None and pv.filename:
         demande.attachments.append(files.attach(ctx, PV_SLOT, pv, field="pv"))
     demande.ca_date = ca_date
     mark_transmitted(ctx, demande)

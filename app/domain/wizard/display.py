@@ -10,6 +10,7 @@ from app.models.lifecycle import RECAPITULATIF
 from app.reference import forme_juridique_label, naf_label
 
 NOT_GIVEN = "Non renseigné"
+UNKNOWN_TOTAL = "À calculer : des montants sont à corriger"
 
 
 def _display(field, raw) -> str:
@@ -44,9 +45,10 @@ def _budget_rows(field, raw) -> list[tuple[str, str]]:
                 amount, error = values.amount(line.get("montant"))
                 rows.append((f"{label} : {line.get(column) or NOT_GIVEN}", values.format_amount(amount) if amount is not None else str(line.get("montant") or NOT_GIVEN)))
     totals = check_budget(raw)
-    rows.append(("Total des dépenses", values.format_amount(totals.total_depenses)))
-    rows.append(("Total des recettes (hors Région)", values.format_amount(totals.total_recettes)))
-    rows.append(("Besoin de financement", values.format_amount(totals.net)))
+    shown = (lambda amount: UNKNOWN_TOTAL) if totals.errors else values.format_amount  # a line in error counts for nothing
+    rows.append(("Total des dépenses", shown(totals.total_depenses)))
+    rows.append(("Total des recettes (hors Région)", shown(totals.total_recettes)))
+    rows.append(("Besoin de financement", shown(totals.net)))
     return rows
 
 

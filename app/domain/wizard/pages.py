@@ -3,7 +3,14 @@ as in the council's guide: the question « Êtes-vous le bénéficiaire de
 l'aide ? » with the beneficiary's famille, then (answer « Non ») the
 beneficiary's information with the API Entreprise look-up."""
 
-from app.domain.wizard.steps import STEP_SLUGS, beneficiary_detail_fields, beneficiary_question_fields, is_other_beneficiary, step_fields
+from app.domain.wizard.steps import (
+    RECAPITULATIF,
+    STEP_SLUGS,
+    beneficiary_detail_fields,
+    beneficiary_question_fields,
+    is_other_beneficiary,
+    step_fields,
+)
 
 DETAILS = "beneficiaire-details"
 PAGES = [*STEP_SLUGS[:4], DETAILS, *STEP_SLUGS[4:]]
@@ -24,6 +31,15 @@ def page_fields(definition, page: str, answers: dict):
     if page == DETAILS:
         return beneficiary_detail_fields(answers)
     return step_fields(definition, page, answers)
+
+
+def resume_page(demande) -> str:
+    """Where « Continuer » takes the author: the first step the council
+    reopened (compléments demandés); the récapitulatif of a demande sent back
+    (it has a reference); the beginning of a new draft."""
+    if demande.reopened_steps and demande.allows("renvoyer_complements"):
+        return demande.reopened_steps[0]
+    return RECAPITULATIF if demande.reference else STEP_SLUGS[0]
 
 
 def _skips_details(answers_by_step: dict) -> bool:

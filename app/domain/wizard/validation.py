@@ -53,9 +53,10 @@ def step_errors(demande, slug: str, answers: dict | None = None) -> dict[str, st
 
 
 def step_state(demande, slug: str) -> StepState:
-    if slug == RECAPITULATIF:
+    if slug == RECAPITULATIF:  # complete once every other step is, and the certification ticked
         others = [step_state(demande, step.slug) for step in STEPS if step.slug != RECAPITULATIF]
-        return StepState.COMPLETE if all(s is StepState.COMPLETE for s in others) else StepState.TODO
+        done = all(s is StepState.COMPLETE for s in others) and is_certified(demande)
+        return StepState.COMPLETE if done else StepState.TODO
     answers = demande.step_answers(slug)
     errors = step_errors(demande, slug, answers)
     if not errors:
@@ -70,7 +71,20 @@ def states(demande) -> dict[str, StepState]:
     return {step.slug: step_state(demande, step.slug) for step in STEPS}
 
 
-def is_complete(demande) -> bool:
-    """Every step before the récapitulatif complete, and the certification ticked."""
-    incomplete = [slug for slug, state in states(demande).items() if state is not StepState.COMPLETE and slug != RECAPITULATIF]
-    return not incomplete and demande.step_answers(RECAPITULATIF).get("certifie") == ["oui"]
+INCOMPLETE = "La demande est incomplète : complétez les étapes signalées avant de la déposer."
+NOT_CERTIFIED = "Cochez la case « Je certifie sur l'honneur l'exactitude des informations » pour déposer votre demande"
+
+
+def is_certified(demande) -> bool:
+    return demande.step_answers(RECAPITULATIF).get("certifie") == ["oui"]
+
+
+def filing_problems(demande) -> dict[str, str]:
+    """Why the demande cannot be filed yet, every reason at once: a step
+    before the récapitulatif is not complete, the certification is not ticked."""
+    problems = {}
+    if any(state is not StepState.COMPLETE for slug, state in states(demande).items() if slug != RECAPITULATIF):
+        problems["_incomplet"] = INCOMPLETE
+    if not is_certified(demande):
+        problems["certifie"] = NOT_CERTIFIED
+    return problems

@@ -69,7 +69,8 @@ def _normalize_number(kind: IdentifierKind, raw: str | None) -> str:
         raise InvalidIdentifier(
             kind,
             raw or "",
-            f"Ce numéro {kind.label} n'existe pas : vérifiez les chiffres saisis.",
+            # A checksum says the number is mistyped, not that nobody has it: only a look-up can say that.
+            f"Ce numéro {kind.label} n'est pas valide : vérifiez les chiffres saisis.",
         )
     return value
 

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import Account, AccountStatus
 from tests.support.accounts import make_account, registration
 from tests.support.mail import link_in, outbox
-from tests.support.web import error_messages, input_value
+from tests.support.web import error_messages, input_value, page_text
 
 
 def test_form_as_in_the_guide(client, mode):
@@ -129,3 +129,27 @@ def test_a_body_over_the_size_limit_is_refused_in_french(make_app, mode):
     response = mode.post(client, "/creer-un-compte", registration(nom="A" * 20_000))
     body = mode.assert_page(response, status=413)
     assert "Envoi trop volumineux" in body
+
+
+def test_a_taken_identifiant_comes_with_the_forms_other_errors(client, mode):
+    """Every error in one round: the identifiant already used is not kept for later."""
+    make_account(identifiant="jdupont")
+    body = mode.assert_invalid(mode.post(client, "/creer-un-compte", registration(nom="", email_confirmation="autre@exemple.fr")))
+    messages = error_messages(body)
+    assert "Cet identifiant est déjà utilisé : choisissez-en un autre." in messages
+    assert "Saisissez votre nom" in messages and "Les deux adresses électroniques ne sont pas identiques" in messages
+    assert messages.index("Cet identifiant est déjà utilisé : choisissez-en un autre.") < messages.index("Saisissez votre nom")
+
+
+def test_the_email_confirmation_ignores_case(client, mode):
+    response = mode.post(client, "/creer-un-compte", registration(email="Jeanne.Dupont@Exemple.fr", email_confirmation="jeanne.dupont@exemple.fr"))
+    mode.assert_redirect(response, "/creer-un-compte/courriel-envoye")
+
+
+def test_pages_give_the_configured_validity_of_links(make_app):
+    app = make_app(ACTIVATION_MAX_AGE=48 * 3600, INVITATION_MAX_AGE=24 * 3600)
+    with app.app_context():
+        client = app.test_client()
+        register = page_text(client.get("/creer-un-compte").get_data(as_text=True))
+        assert "valable 48 heures" in register and "72 heures" not in register
+        assert "Le lien est valable 48 heures" in page_text(client.get("/assistance").get_data(as_text=True))

@@ -261,3 +261,33 @@ def test_a_demande_keeps_the_version_it_started_with(app_with_people, teacher, d
     db.session.refresh(demande)
     assert demande.teleservice_version.number == 1 and newer.teleservice_version.number == 2
     assert newer.definition.description == "Nouvelle description."
+
+
+def test_a_refused_file_comes_with_the_dossiers_other_errors(teacher, demande, mode):
+    """« Suivant » on « Votre dossier » with a file that is not a PDF and a wrong number: both errors."""
+    data = {**DOSSIER, "nombre_eleves": "beaucoup"}
+    body = mode.assert_invalid(post_page(teacher, demande.id, "dossier", data, headers=mode.headers, files={"document-devis": devis("devis.pdf", b"pas un pdf")}))
+    messages = error_messages(body)
+    assert any("nombre entier" in m for m in messages)
+    assert any("n'est pas un PDF" in m for m in messages)
+    assert not any("Joignez le document" in m for m in messages)  # the refusal says more than « missing »
+
+
+def test_a_budget_amount_that_is_not_a_number_is_an_error_not_a_zero_total(teacher, demande, mode):
+    data = {**DOSSIER, "budget-depenses-0-montant": "mille euros"}
+    saved = post_page(teacher, demande.id, "dossier", data, action="enregistrer", headers=mode.headers)
+    page = teacher.get(f"/demandes/{demande.id}/etapes/dossier").get_data(as_text=True)
+    assert saved.status_code in (200, 303)
+    assert "Saisissez un montant en euros" in page_text(page)
+    assert 'id="budget-depenses-0-montant-error"' in page and 'aria-invalid="true"' in page
+    assert "À calculer : corrigez d'abord les lignes signalées" in page_text(page)
+    body = mode.assert_invalid(post_page(teacher, demande.id, "dossier", data, headers=mode.headers))
+    assert 'href="#budget-depenses-0-montant"' in body  # the summary links to the line
+
+
+def test_the_certification_has_its_own_message(teacher, demande, mode):
+    body = mode.assert_invalid(post_page(teacher, demande.id, "recapitulatif", {"certifie": [""]}, action="deposer", headers=mode.headers))
+    messages = error_messages(body)
+    assert "Cochez la case « Je certifie sur l'honneur l'exactitude des informations » pour déposer votre demande" in messages
+    text = page_text(body)
+    assert "La demande est incomplète : complétez les étapes signalées" in text  # the other steps are not done either

@@ -149,3 +149,15 @@ def test_internal_notes_never_reach_applicants(app, demande, agent, agent_client
 def test_an_agent_never_edits_the_answers(app, demande, agent, agent_client):
     response = agent_client.get(f"/demandes/{demande.id}/etapes/dossier")
     assert response.status_code == 403
+
+
+def test_every_acceptance_error_comes_at_once(app, demande, agent, agent_client, mode):
+    """A date that does not exist and an amount above the amount asked: both, in one round."""
+    mode.post(agent_client, _url(demande, "passer-en-instruction"))
+    data = {"montant": "1 000 000", "decision_date": "31/02/2026", "instance": ""}
+    messages = error_messages(html.unescape(mode.assert_invalid(mode.post(agent_client, _url(demande, "accepter"), data))))
+    assert messages == [
+        "Le montant accordé ne peut pas dépasser le montant demandé",
+        "Cette date n'existe pas : vérifiez le jour et le mois, par exemple 15/09/2026",
+        "Indiquez l'instance de décision, par exemple Commission permanente",
+    ]

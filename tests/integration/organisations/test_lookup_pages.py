@@ -175,7 +175,7 @@ def test_not_found(client, mode, agent):
 @pytest.mark.parametrize(
     ("kind", "number", "message"),
     [
-        ("siret", "55204944776278", "Ce numéro SIRET n'existe pas : vérifiez les chiffres saisis."),
+        ("siret", "55204944776278", "Ce numéro SIRET n'est pas valide : vérifiez les chiffres saisis."),
         ("siret", "5520494477", "Le numéro SIRET doit comporter 14 chiffres."),
         ("siret", "", "Saisissez le numéro SIRET."),
         ("rna", "X604004799", "Le numéro RNA commence par la lettre W"),

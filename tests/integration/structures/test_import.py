@@ -56,7 +56,7 @@ def test_a_bad_row_imports_nothing_and_says_why_per_field(agent_client, mode):
     text = page_text(response.get_data(as_text=True))
     assert "Le fichier n'a pas été importé" in text and "1 ligne sur 3 comporte des erreurs" in text
     assert "Ligne 3" in text
-    for message in ["Saisissez la raison sociale", "Ce numéro SIRET n'existe pas", "Ce numéro UAI n'existe pas",
+    for message in ["Saisissez la raison sociale", "Ce numéro SIRET n'est pas valide", "Ce numéro UAI n'est pas valide",
                     "Le code postal comporte 5 chiffres", "Saisissez une adresse électronique valide", "Saisissez l'adresse"]:
         assert message in text, message
     assert db.session.scalar(select(Structure)) is None

@@ -208,3 +208,18 @@ def test_no_document_is_added_to_a_filed_demande(app, demande, tmp_path):
     with pytest.raises(DomainError, match="n'est plus modifiable"):
         drafts.add_document(OperationContext(actor=demande.author), demande, "devis", upload("tard.pdf", b"%PDF-1.4 x"))
     assert "tard.pdf" not in {a.original_name for a in demande.attachments}
+
+
+def test_every_transmission_error_comes_at_once(app, demande, referent_client, mode):
+    """A future CA date, no PV: both at their field in one round; and a file that is not a PDF
+    comes with the date's error."""
+    body = mode.assert_invalid(_transmit(referent_client, demande, mode, ca_date="01/01/2099", pv=(b"", "")))
+    assert error_messages(body) == [
+        "La date du Conseil d'Administration ne peut pas être dans le futur",
+        "Joignez l'extrait du procès-verbal ou la délibération du Conseil d'Administration",
+    ]
+    body = mode.assert_invalid(_transmit(referent_client, demande, mode, ca_date="01/01/2099", pv=(b"texte", "pv.pdf")))
+    messages = error_messages(body)
+    assert len(messages) == 2 and "ne peut pas être dans le futur" in messages[0] and "n'est pas un PDF" in messages[1]
+    db.session.refresh(demande)
+    assert demande.status == DemandeStatus.DEPOSEE

@@ -63,7 +63,7 @@ def _render_step(demande, page: str, answers: dict, errors: dict, status=200, sa
     fields = pages.page_fields(definition, page, answers)
     extra = _document_fields(demande, errors) if step == "dossier" else []
     form = raw_form(fields, answers, errors, extra)
-    for name, message in errors.items():  # budget line errors have no field of their own
+    for name, message in errors.items():  # errors of the whole demande, not of one field
         if name not in form:
             form.form_errors.append(message)
     context = {
@@ -163,7 +163,7 @@ def _save_and_go(demande, page):
         return _to_suivi(demande, refusal)
     upload_errors = _handle_documents(demande) if step == "dossier" else {}
     here = url_for("depot.step", demande_id=demande.id, step=page, enregistre=1, retour=request.values.get("retour"))
-    if upload_errors or line_action or action == "enregistrer" or action.startswith("remove-document-"):
+    if line_action or action == "enregistrer" or action.startswith("remove-document-") or (upload_errors and action == "precedent"):
         if is_htmx() or upload_errors:
             return _render_step(demande, page, answers, upload_errors, status=422 if upload_errors else 200, saved=True)
         return redirect_to(here)
@@ -176,6 +176,7 @@ def _save_and_go(demande, page):
         return _return_complements(demande)
     shown = set(request.form) | set(request.form.getlist("affiche"))
     errors, unseen = prefill.errors_to_show(demande, page, answers, shown)
+    errors |= upload_errors  # a refused file says why, among the page's other errors
     if errors or unseen:  # errors to show, or questions that just appeared (« Non » → the famille)
         return _render_step(demande, page, answers, errors, status=422 if errors else 200, saved=True)
     if request.values.get("retour") == RECAPITULATIF:
@@ -261,9 +262,7 @@ def _file(demande):
     try:
         filing.file_demande(operation_context(), demande)
     except DomainError as refusal:
-        answers = demande.step_answers(RECAPITULATIF)
-        errors = {"certifie": refusal.message} if answers.get("certifie") != ["oui"] else {"_incomplet": refusal.message}
-        return _render_step(demande, RECAPITULATIF, answers, errors, status=422)
+        return _render_step(demande, RECAPITULATIF, demande.step_answers(RECAPITULATIF), refusal.errors, status=422)
     return redirect_to(url_for("depot.confirmation", demande_id=demande.id))
 
 

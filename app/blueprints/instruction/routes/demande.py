@@ -2,6 +2,7 @@
 
 from flask import abort, flash, render_template, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.blueprints.common.access import load_demande, permission_required
 from app.blueprints.common.downloads import send_document
@@ -20,7 +21,7 @@ AGENTS = can_access_back_office
 
 def _assign_form() -> AssignForm:
     form = AssignForm()
-    form.agent.choices = [(str(a.id), a.display_name) for a in agents.agents(active_only=True)]
+    form.agent.choices = [SelectChoice(str(a.id), a.display_name) for a in agents.agents(active_only=True)]
     return form
 
 
@@ -109,6 +110,7 @@ def accept(demande):
             operation_context(), demande, montant=form.montant.parsed, decision_date=form.decision_date.parsed, instance=form.instance.data
         ),
         _then_back(demande, "La demande est acceptée ; le demandeur a été prévenu par courriel."),
+        check=lambda form: instruction.acceptance_problems(demande, montant=form.montant.parsed, instance=form.instance.data),
         demande=demande,
     )
 
