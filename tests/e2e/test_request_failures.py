@@ -101,7 +101,7 @@ def test_a_refused_csrf_token_is_renewed_and_nothing_typed_is_lost(page, portal,
     page.evaluate(
         """() => {
           document.querySelectorAll('input[name=csrf_token]').forEach((input) => { input.value = 'perime' })
-          document.body.setAttribute('hx-headers', JSON.stringify({'X-CSRFToken': 'perime'}))
+          document.body.setAttribute('data-hx-headers', JSON.stringify({'X-CSRFToken': 'perime'}))
         }"""
     )
     _save(page)
@@ -271,7 +271,7 @@ def test_an_htmx_request_after_logout_says_to_log_in_again(page, portal, js_enab
         """async () => {
           const token = (await (await fetch('/session/jeton-csrf')).text()).trim()
           document.querySelectorAll('input[name=csrf_token]').forEach((input) => { input.value = token })
-          document.body.setAttribute('hx-headers', JSON.stringify({'X-CSRFToken': token}))
+          document.body.setAttribute('data-hx-headers', JSON.stringify({'X-CSRFToken': token}))
         }"""
     )
     _save(page)

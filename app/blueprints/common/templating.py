@@ -2,7 +2,7 @@
 the espaces, the portal's names, and the filters that format values the
 French way. Templates receive data: nothing here runs a query."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -43,6 +43,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["euros"] = euros
     app.jinja_env.filters["filesize"] = format_size
     app.jinja_env.filters["answer_text"] = answer_text
+    app.jinja_env.filters["datetime_attr"] = datetime_attr
 
     @app.template_filter("date_fr")
     def date_fr(value: datetime | None, with_time: bool = False) -> str:
@@ -55,6 +56,12 @@ def init_app(app: Flask) -> None:
         if with_time and isinstance(value, datetime):
             text += value.strftime(" à %H h %M")
         return text
+
+
+def datetime_attr(value: datetime) -> str:
+    """A ``<time datetime>`` value HTML accepts: « 2026-11-27T13:05:00Z »
+    (seconds, UTC; HTML allows at most three digits of fractions)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def field_error(field) -> dict | None:

@@ -137,7 +137,7 @@ function findFirst (roots, selector) {
 
 /**
  * Tell whether focus must stay where it is after a swap: the request's
- * element (or an ancestor) says `hx-swap="none"` (nothing changed on screen)
+ * element (or an ancestor) says `data-hx-swap="none"` (nothing changed on screen)
  * or carries `data-app-keep-focus` (e.g. a filter that refreshes results
  * elsewhere while the user keeps working in the filter).
  *
@@ -148,9 +148,9 @@ function keepsFocus (event) {
   const source = event.detail && event.detail.requestConfig && event.detail.requestConfig.elt
   if (!(source instanceof Element)) return false
   if (source.closest('[data-app-keep-focus]')) return true
-  const swapElement = source.closest('[hx-swap], [data-hx-swap]')
+  const swapElement = source.closest('[data-hx-swap]')
   const swap = swapElement
-    ? (swapElement.getAttribute('hx-swap') || swapElement.getAttribute('data-hx-swap') || '')
+    ? (swapElement.getAttribute('data-hx-swap') || '')
     : ''
   return swap.trim().split(/\s+/)[0] === 'none'
 }
@@ -302,7 +302,7 @@ function onBeforeSend (event) {
 function onSubmit (event) {
   const form = event.target
   if (!(form instanceof HTMLFormElement) || event.defaultPrevented) return
-  if (form.hasAttribute('hx-post') || form.method.toLowerCase() !== 'post') return
+  if (form.hasAttribute('data-hx-post') || form.method.toLowerCase() !== 'post') return
   window.setTimeout(() => markBusy(form), 0)
 }
 
@@ -414,7 +414,7 @@ async function renewCsrfToken () {
   document.querySelectorAll('input[name="csrf_token"]').forEach((input) => { input.value = token })
   const meta = document.querySelector('meta[name="csrf-token"]')
   if (meta) meta.setAttribute('content', token)
-  document.body.setAttribute('hx-headers', JSON.stringify({ 'X-CSRFToken': token }))
+  document.body.setAttribute('data-hx-headers', JSON.stringify({ 'X-CSRFToken': token }))
   return true
 }
 

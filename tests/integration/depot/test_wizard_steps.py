@@ -249,7 +249,7 @@ def test_modifier_from_the_recapitulatif_comes_back_to_it(teacher, demande):
 def test_htmx_enregistrer_announces_the_draft_in_the_live_region(teacher, demande):
     response = post_page(teacher, demande.id, "preambule", {"lu": ""}, action="enregistrer", headers={"HX-Request": "true"})
     body = response.get_data(as_text=True)
-    assert response.status_code == 200 and '<div id="app-live-status" hx-swap-oob="innerHTML">Brouillon enregistré à' in body
+    assert response.status_code == 200 and '<div id="app-live-status" data-hx-swap-oob="innerHTML">Brouillon enregistré à' in body
 
 
 def test_a_demande_keeps_the_version_it_started_with(app_with_people, teacher, demande, tmp_path):

@@ -84,7 +84,7 @@ def test_the_author_writes_and_the_council_is_told_without_the_content(app, dema
         assert 'id="fil-de-discussion"' in body and "<title>" in body and "Erreur" not in body
         (message,) = db.session.scalars(select(Message)).all()
         assert re.search(rf'id="message-{message.id}"[^>]*tabindex="-1" autofocus', body)
-        assert 'hx-swap-oob="innerHTML">Votre message est envoyé.' in body
+        assert 'data-hx-swap-oob="innerHTML">Votre message est envoyé.' in body
     else:
         assert response.status_code == 303
         assert response.headers["Location"].endswith(f"/demandes/{demande.id}#fil-de-discussion")

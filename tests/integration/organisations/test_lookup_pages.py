@@ -69,7 +69,7 @@ def test_the_page_offers_siret_and_rna(client, mode, agent):
     assert "Recherche par *" in body and "<legend" in body
     assert 'id="lookup-kind-siret"' in body and 'id="lookup-kind-rna"' in body
     assert "SIRET *" in body and "N° RNA *" in body
-    assert f'hx-post="{FRAGMENT}" hx-target="#organisation-lookup"' in body
+    assert f'data-hx-post="{FRAGMENT}" data-hx-target="#organisation-lookup"' in body
     assert "Non vérifié" in body  # the organisation form, before any look-up
     assert "bac à sable" not in body
 

@@ -159,7 +159,7 @@ def test_the_verification_page_is_public(app, mode):
     anonymous = app.test_client()
     body = mode.assert_page(mode.get(anonymous, "/verification"))
     assert "<title>Vérifier un accusé de réception – Portail des aides</title>" in body
-    assert 'enctype="multipart/form-data"' in body and 'hx-encoding="multipart/form-data"' in body
+    assert 'enctype="multipart/form-data"' in body and 'data-hx-encoding="multipart/form-data"' in body
     assert 'type="file"' in body and 'name="fichier"' in body
     assert "Comparer l'empreinte à la main" in page_text(body)
 
