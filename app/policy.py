@@ -181,6 +181,20 @@ def can_send_back(account, demande: Demande) -> bool:
     return _referent_may(account, demande, Action.RENVOYER_A_L_AUTEUR)
 
 
+def can_take_over(account, demande: Demande) -> bool:
+    """« Confier la demande »: the structure's référent gives the demande of
+    an author who was detached (or whose account is gone) to itself or to
+    another member, while the applicant side still works on it."""
+    if not _referent_may(account, demande, Action.CONFIER):
+        return False
+    return demande.author is None or membership_of(demande.author, demande.structure) is None
+
+
+def can_become_author(account, demande: Demande) -> bool:
+    """Who a demande can be given to: a usager attached to its structure now."""
+    return demande.structure is not None and membership_of(account, demande.structure) is not None
+
+
 def can_process(account, demande: Demande, action: Action | str) -> bool:
     """An agent's action on a transmitted demande (« Passer en instruction »,
     « Attribuer », « Demander des compléments », the decisions), when its

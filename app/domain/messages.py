@@ -15,7 +15,6 @@ the account saw in that thread (``ThreadRead``).
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -23,9 +22,8 @@ from app import policy
 from app.domain import files
 from app.domain.audit import record_event
 from app.domain.base import DomainError, OperationContext, operation
-from app.domain.demandes.notifications import notify_applicant_side
+from app.domain.demandes.notifications import notify_applicant_side, notify_council
 from app.domain.links import external_url
-from app.domain.outbox import queue_mail
 from app.domain.pagination import Page
 from app.extensions import db
 from app.models import Demande, Message, Side, Thread, ThreadRead
@@ -41,12 +39,6 @@ CANNOT_WRITE = "Vous ne pouvez pas écrire dans le fil de discussion de cette de
 def clean_body(body: str | None) -> str:
     """The text as kept: line breaks normalised to ``\\n``, surrounding blanks removed."""
     return (body or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def council_email() -> str:
-    """Where the council is told of applicants' messages on a demande no
-    agent is assigned to: ``MESSAGES_COUNCIL_EMAIL``, else ``ASSISTANCE_EMAIL``."""
-    return current_app.config.get("MESSAGES_COUNCIL_EMAIL") or current_app.config["ASSISTANCE_EMAIL"]
 
 
 # Posting ------------------------------------------------------------------
@@ -104,29 +96,13 @@ def _post(ctx: OperationContext, demande: Demande, body: str | None, upload: fil
 def post_message(ctx: OperationContext, demande: Demande, body: str, attachment: files.Upload | None = None) -> Message:
     """« Nouveau message » from the applicant side (the demande's author while
     attached, a référent of its structure), once the demande is transmitted;
-    the council is told by email (the agent assigned to the demande, else
-    ``council_email()``). ``attachment``: the file sent with it, if any."""
+    the council is told by email (``notify_council``). ``attachment``: the
+    file sent with it, if any."""
     if not (policy.is_usager(ctx.actor) and policy.can_write_in_thread(ctx.actor, demande)):
         raise DomainError(CANNOT_WRITE)
     message = _post(ctx, demande, body, attachment, Side.APPLICANT)
-    agent = demande.assigned_agent
-    queue_mail(
-        agent.email if agent is not None and agent.is_active and agent.is_agent else council_email(),
-        f"Nouveau message sur la demande {demande.reference}",
-        "nouveau_message",
-        demande=demande,
-        person=None,
-        from_council=False,
-        link=_council_link(demande),
-    )
+    notify_council(demande, f"Nouveau message sur la demande {demande.reference}", "nouveau_message", anchor=ANCHOR, from_council=False)
     return message
-
-
-def _council_link(demande: Demande) -> str:
-    """The demande's page in the back office when it has one, else the back office."""
-    if "instruction.demande" in current_app.view_functions:
-        return external_url("instruction.demande", demande_id=demande.id) + "#" + ANCHOR
-    return external_url("instruction.home")
 
 
 @operation

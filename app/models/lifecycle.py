@@ -41,6 +41,7 @@ class Action(enum.StrEnum):
     RETIRER_DOCUMENT = "retirer_document"  # take back a file attached to « Votre dossier »
     TRANSMETTRE = "transmettre"  # « Transmettre à la Région », after the structure's CA
     RENVOYER_A_L_AUTEUR = "renvoyer_a_l_auteur"  # the référent sends it back to its author
+    CONFIER = "confier"  # the référent gives a detached author's demande to a member, while the applicant side still works on it
     ATTRIBUER = "attribuer"  # an agent takes it, or gives it to another: still to process
     INSTRUIRE = "instruire"  # « Passer en instruction »
     DEMANDER_COMPLEMENTS = "demander_complements"
@@ -83,15 +84,15 @@ def _rules(label: str, tag: str, *actions: Action, back_office: bool, editable=E
 A = Action
 LIFECYCLE: dict[DemandeStatus, StatusRules] = {
     DemandeStatus.BROUILLON: _rules(
-        "Brouillon", "govuk-tag--grey", A.DEPOSER, A.RETIRER_DOCUMENT, back_office=False, editable=EditableSteps.ALL
+        "Brouillon", "govuk-tag--grey", A.DEPOSER, A.RETIRER_DOCUMENT, A.CONFIER, back_office=False, editable=EditableSteps.ALL
     ),
-    DemandeStatus.DEPOSEE: _rules("Déposée", "govuk-tag--teal", A.TRANSMETTRE, A.RENVOYER_A_L_AUTEUR, back_office=False),
+    DemandeStatus.DEPOSEE: _rules("Déposée", "govuk-tag--teal", A.TRANSMETTRE, A.RENVOYER_A_L_AUTEUR, A.CONFIER, back_office=False),
     DemandeStatus.TRANSMISE: _rules("Transmise à la Région", "", A.ATTRIBUER, A.INSTRUIRE, A.ECRIRE, back_office=True),
     DemandeStatus.EN_INSTRUCTION: _rules(
         "En cours d'instruction", "govuk-tag--purple", A.ATTRIBUER, A.DEMANDER_COMPLEMENTS, A.DECIDER, A.ECRIRE, back_office=True
     ),
     DemandeStatus.COMPLEMENTS_DEMANDES: _rules(
-        "Compléments demandés", "govuk-tag--orange", A.ATTRIBUER, A.RENVOYER_COMPLEMENTS, A.ECRIRE,
+        "Compléments demandés", "govuk-tag--orange", A.ATTRIBUER, A.RENVOYER_COMPLEMENTS, A.CONFIER, A.ECRIRE,
         back_office=True, editable=EditableSteps.REOPENED,
     ),
     DemandeStatus.ACCEPTEE: _rules("Acceptée", "govuk-tag--green", A.ECRIRE, back_office=True),

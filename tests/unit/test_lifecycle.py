@@ -6,13 +6,14 @@ import pytest
 from app.models import Demande
 from app.models.lifecycle import BACK_OFFICE_STATUSES, LIFECYCLE, OPEN_STATUSES, Action, DemandeStatus, EditableSteps, statuses_allowing
 
-# Written out: the specification of DESIGN.md §3.
+# Written out: the specification of DESIGN.md §3 (with « confier », the référent
+# giving a detached author's demande to a member, while the structure still has it).
 ALLOWED = {
-    "brouillon": {"deposer", "retirer_document"},
-    "deposee": {"transmettre", "renvoyer_a_l_auteur"},
+    "brouillon": {"deposer", "retirer_document", "confier"},
+    "deposee": {"transmettre", "renvoyer_a_l_auteur", "confier"},
     "transmise": {"attribuer", "instruire", "ecrire"},
     "en_instruction": {"attribuer", "demander_complements", "decider", "ecrire"},
-    "complements_demandes": {"attribuer", "renvoyer_complements", "ecrire"},
+    "complements_demandes": {"attribuer", "renvoyer_complements", "confier", "ecrire"},
     "acceptee": {"ecrire"},
     "refusee": {"ecrire"},
     "classee_sans_suite": {"ecrire"},

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from app import policy
 from app.blueprints.common.errors import Explained
+from app.domain.demandes import authorship
 from app.domain.demandes.queries import demande_by_id
 from app.models import Demande
 
@@ -43,11 +44,13 @@ def demande_or_404(demande_id: int) -> Demande:
         abort(404)
     if not policy.can_view_demande(current_user, demande):
         if policy.has_left(current_user, demande.structure):
+            handover = authorship.handover_sentence(current_user, demande)
             raise Explained(
                 "Vous n'êtes plus rattaché(e) à cette structure",
                 f"Vous n'êtes plus rattaché(e) à {demande.structure.raison_sociale} : ses demandes, y compris celles que vous "
-                "avez rédigées, restent avec la structure et ne vous sont plus accessibles. Si vous en faites toujours partie, "
-                "demandez à son référent de vous inviter à nouveau.",
+                "avez rédigées, restent avec la structure et ne vous sont plus accessibles. "
+                + (f"{handover} " if handover else "")
+                + "Si vous en faites toujours partie, demandez à son référent de vous inviter à nouveau.",
             )
         abort(404)
     return demande

@@ -2,9 +2,9 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import AnyOf, Length, Optional
 
 from app.blueprints.common.fields import FrenchDateField
 from app.blueprints.common.validators import AcceptedFile, Required, strip
@@ -38,3 +38,17 @@ class SendBackForm(FlaskForm):
         filters=[strip],
         validators=[Required("Expliquez à l'auteur ce qu'il faut modifier"), Length(max=5000, message="5 000 caractères au maximum")],
     )
+
+
+TAKE_OVER_MESSAGE = "Choisissez le membre à qui confier la demande"
+
+
+class TakeOverForm(FlaskForm):
+    """« Confier la demande »: one of the structure's members now."""
+
+    auteur = RadioField("À qui confier la demande ?", validate_choice=False, validators=[Required(TAKE_OVER_MESSAGE)])
+
+    def __init__(self, members, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.auteur.choices = [SelectChoice(str(m.account_id), f"{m.account.display_name} ({m.role_label.lower()})") for m in members]
+        self.auteur.validators = [Required(TAKE_OVER_MESSAGE), AnyOf([c.value for c in self.auteur.choices], message=TAKE_OVER_MESSAGE)]

@@ -10,9 +10,9 @@ from app.blueprints.common.downloads import send_document
 from app.blueprints.common.responses import form_page, operation_context, redirect_to
 from app.blueprints.common.threads import thread_view
 from app.blueprints.suivi import bp
-from app.blueprints.suivi.forms import ListForm, SendBackForm, TransmitForm
+from app.blueprints.suivi.forms import ListForm, SendBackForm, TakeOverForm, TransmitForm
 from app.domain import audit, messages
-from app.domain.demandes import queries, receipts, transmission
+from app.domain.demandes import authorship, queries, receipts, transmission
 from app.domain.wizard.display import recap_sections
 
 
@@ -54,6 +54,7 @@ def demande(demande):
         receipt=receipts.latest_receipt(demande),
         can_edit=policy.can_edit_demande(current_user, demande),
         can_transmit=policy.can_transmit(current_user, demande),
+        can_take_over=policy.can_take_over(current_user, demande),
         beneficiary=queries.beneficiary_name(demande),
         document_note=queries.document_note,
         view=thread_view(demande),
@@ -105,5 +106,21 @@ def send_back(demande):
         "suivi/send_back.html",
         lambda form: transmission.send_back(operation_context(), demande, form.message.data),
         _back_to_demande(demande, "La demande est renvoyée à son auteur, qui a été prévenu par courriel."),
+        demande=demande,
+    )
+
+
+@bp.route("/<int:demande_id>/confier", methods=["GET", "POST"])
+@permission_required(policy.can_use_espace_personnel)
+@load_demande
+def take_over(demande):
+    """« Confier la demande » of an author who left the structure to a member."""
+    allowed_or_403(policy.can_take_over(current_user, demande))
+    members = authorship.candidates(demande)
+    return form_page(
+        TakeOverForm(members),
+        "suivi/take_over.html",
+        lambda form: authorship.take_over(operation_context(), demande, int(form.auteur.data)),
+        _back_to_demande(demande, "La demande est confiée ; son nouvel auteur peut la reprendre."),
         demande=demande,
     )

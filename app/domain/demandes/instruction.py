@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app import policy
 from app.domain.audit import latest_demande_event, record_event
 from app.domain.base import DomainError, OperationContext, operation, refuse_if
-from app.domain.demandes.notifications import notify_applicant_side
+from app.domain.demandes.notifications import notify_applicant_side, notify_council
 from app.domain.links import external_url
 from app.domain.wizard.steps import REOPENABLE_STEPS, STEPS_BY_SLUG, step_fields
 from app.extensions import db
@@ -99,10 +99,27 @@ def return_complements(ctx: OperationContext, demande: Demande) -> None:
     request = latest_demande_event(demande, "demande.complements_demandes")
     before = (request.details or {}).get("before", {}) if request else {}
     changed = _changed_labels(demande, steps, before)
+    documents = _documents_added_since(demande, request.created_at if request else None)
     demande.status = DemandeStatus.EN_INSTRUCTION
     demande.reopened_steps = None
     demande.updated_at = utcnow()
-    record_event(ctx, "demande.complements_renvoyes", demande, structure=demande.structure, steps=steps, changed=changed)
+    notify_council(
+        demande, f"Compléments renvoyés sur la demande {demande.reference}", "complements_renvoyes",
+        changed=changed, documents=documents,
+    )
+    record_event(ctx, "demande.complements_renvoyes", demande, structure=demande.structure, steps=steps, changed=changed, documents=documents)
+
+
+def _documents_added_since(demande: Demande, since) -> list[str]:
+    """The names of the documents of « Votre dossier » joined since ``since``
+    (the request for compléments), oldest first (files sent with messages
+    are the thread's, not the dossier's)."""
+    slots = {document.code for document in demande.definition.documents}
+    return [
+        a.original_name
+        for a in sorted(demande.attachments, key=lambda a: (a.uploaded_at, a.id))
+        if a.slot in slots and (since is None or a.uploaded_at >= since)
+    ]
 
 
 def _changed_labels(demande: Demande, steps: list[str], before: dict) -> list[str]:

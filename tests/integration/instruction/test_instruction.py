@@ -11,7 +11,7 @@ from app.models import AgentRole, AuditEvent, DemandeStatus, OutgoingMail
 from tests.support.accounts import login
 from tests.support.mail import outbox
 from tests.support.web import error_messages, page_text
-from tests.support.wizard import post_page
+from tests.support.wizard import devis, post_page
 
 
 @pytest.fixture
@@ -75,15 +75,25 @@ def test_full_instruction_with_complements_then_acceptance(app, demande, agent, 
     assert teacher.get(f"/demandes/{demande.id}/etapes/criteres").status_code == 303  # not reopened
     dossier = dict(demande.step_answers("dossier"))
     dossier["intitule"] = "Les métiers de la mer et du littoral"
-    response = post_page(teacher, demande.id, "dossier", {k: v for k, v in dossier.items() if k != "budget"} | {"budget-depenses-0-nature": "Dépense", "budget-depenses-0-montant": "1000"})
+    assert "Non modifiable : la Région n'a pas demandé de compléments sur cette étape" in page_text(teacher.get(f"/demandes/{demande.id}/etapes/dossier").get_data(as_text=True))
+    assert f'href="/demandes/{demande.id}/etapes/criteres"' not in teacher.get(f"/demandes/{demande.id}/etapes/dossier").get_data(as_text=True)
+    response = post_page(
+        teacher, demande.id, "dossier",
+        {k: v for k, v in dossier.items() if k != "budget"} | {"budget-depenses-0-nature": "Dépense", "budget-depenses-0-montant": "1000"},
+        files={"document-devis": devis("second-devis.pdf")},
+    )
     assert response.status_code == 303, page_text(response.get_data(as_text=True))[:2000]
     response = post_page(teacher, demande.id, "recapitulatif", {"certifie": ["", "oui"]}, action="renvoyer-complements")
     assert response.headers["Location"] == f"/demandes/{demande.id}"
     db.session.refresh(demande)
     assert demande.status == DemandeStatus.EN_INSTRUCTION and demande.intitule == "Les métiers de la mer et du littoral"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "demande.complements_renvoyes"))
-    assert "Votre dossier : Intitulé du projet" in event.details["changed"]
-    assert "Intitulé du projet" in page_text(agent_client.get(_url(demande)).get_data(as_text=True))
+    assert "Votre dossier : Intitulé du projet" in event.details["changed"] and event.details["documents"] == ["second-devis.pdf"]
+    history = page_text(agent_client.get(_url(demande)).get_data(as_text=True))
+    assert "modifié : Votre dossier : Intitulé du projet" in history and "documents ajoutés : second-devis.pdf" in history
+    (returned,) = outbox(agent.email, "Compléments renvoyés")  # the assigned agent is told
+    assert "- Votre dossier : Intitulé du projet" in returned.body_text and "- second-devis.pdf" in returned.body_text
+    assert f"/instruction/demandes/{demande.id}" in returned.body_text
 
     # Acceptance: not above the amount asked.
     body = html.unescape(mode.assert_invalid(mode.post(agent_client, _url(demande, "accepter"), {"montant": "1 000 000", "decision_date": "15/12/2026", "instance": "Commission permanente"})))

@@ -326,7 +326,7 @@ def test_a_failed_operation_forgets_the_stored_file(app, demande, teacher_client
     def broken(*args, **kwargs):
         raise RuntimeError("the outbox is broken")
 
-    monkeypatch.setattr("app.domain.messages.queue_mail", broken)
+    monkeypatch.setattr("app.domain.demandes.notifications.queue_mail", broken)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     assert post(teacher_client, demande, file=(PDF, "planning.pdf")).status_code == 500
     db.session.expire_all()
