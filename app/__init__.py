@@ -27,6 +27,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     _init_templates(app)
+    from app.blueprints.common import input_guard
+
+    input_guard.init_app(app)  # before the routes are added: it bounds their <int:…> ids
     _register_blueprints(app)
 
     from app import cli

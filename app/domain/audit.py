@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "demande.transmise": "Demande transmise à la Région",
     "demande.renvoyee": "Demande renvoyée à son auteur pour modification",
     "demande.confiee": "Demande confiée",
+    "demande.reponses_reparees": "Réponses remises en forme (maintenance)",
     "demande.document_added": "Document joint",
     "demande.attribuee": "Demande attribuée",
     "demande.en_instruction": "Demande passée en instruction",

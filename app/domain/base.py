@@ -13,6 +13,9 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
 from app.extensions import db
 
 if TYPE_CHECKING:
@@ -78,6 +81,17 @@ def require(ctx: OperationContext, allowed: bool, message: str, field: str | Non
     policy allowed the actor; the portal's own work (``SYSTEM``) is not refused."""
     if not (ctx.is_system or allowed):
         raise DomainError(message, field=field)
+
+
+# What the database says when two transactions changed the same thing at
+# once: a version check lost (StaleDataError), a unique constraint hit
+# (IntegrityError). The web layer answers them with a 409, never a 500.
+CONCURRENT_CHANGES = (StaleDataError, IntegrityError)
+
+
+def discard_changes() -> None:
+    """Roll back the current transaction (after a refused concurrent change)."""
+    db.session.rollback()
 
 
 def operation(func):

@@ -66,6 +66,21 @@ class Parsed(NamedTuple):
 BLANK = Parsed(None, None)
 
 
+# The largest id or version a database row can have (a signed 64-bit integer).
+MAX_ROW_NUMBER = 2**63 - 1
+
+
+def row_number(raw) -> int | None:
+    """An id or a version as a request sends it (« 42 »), or None for
+    anything else: « ² » and other Unicode digits, signs, spaces, or a
+    number no row can have (5 000 digits, 20 digits) — never an exception."""
+    text_value = raw if isinstance(raw, str) else str(raw) if isinstance(raw, int) and not isinstance(raw, bool) else ""
+    if not (0 < len(text_value) <= 19 and text_value.isascii() and text_value.isdigit()):
+        return None
+    number = int(text_value)
+    return number if number <= MAX_ROW_NUMBER else None
+
+
 def is_blank(raw) -> bool:
     """Nothing typed: None, only spaces, or a list of such (checkboxes)."""
     if raw is None:

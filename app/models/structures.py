@@ -9,8 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
+from app.reference import forme_juridique_label, naf_label
 from app.reference.familles import FamilleTiers
 
+
+def _coded(code: str | None, label: str | None) -> str | None:
+    if not code:
+        return None
+    return f"{code} – {label}" if label else code
 
 class Structure(db.Model):
     """An organisation the council funds, created by an agent from the
@@ -55,6 +61,16 @@ class Structure(db.Model):
     @property
     def famille_label(self) -> str:
         return self.famille_enum.label
+
+    @property
+    def naf_text(self) -> str | None:
+        """« 85.31Z – Enseignement secondaire général » (the code alone if unknown)."""
+        return _coded(self.naf_code, naf_label(self.naf_code))
+
+    @property
+    def forme_juridique_text(self) -> str | None:
+        """« 9220 – Association déclarée » (the code alone if unknown)."""
+        return _coded(self.forme_juridique_code, forme_juridique_label(self.forme_juridique_code))
 
     @property
     def active_memberships(self) -> list["Membership"]:

@@ -6,6 +6,7 @@ from playwright.sync_api import sync_playwright
 
 from tests.support.browser import CHROMIUM_ARGS, AccessibilityChecker, LiveServer, chromium_path
 from tests.support.smtp import free_port
+from tests.support.wizard import lycee_with_people, open_teleservices
 
 pytestmark = pytest.mark.e2e
 
@@ -81,3 +82,25 @@ def a11y(browser, page, js_enabled):
         assert target.errors == [], target.errors
 
     return check
+
+
+@pytest.fixture
+def portal(make_app, smtp_server, tmp_path):
+    """``portal(**config)``: a live portal (CSRF checked, real SMTP) with the
+    lycée's people and the téléservices open; returns the server."""
+    servers = []
+
+    def start(**config):
+        port = free_port()
+        app = make_app(PUBLIC_URL=f"http://127.0.0.1:{port}", WTF_CSRF_ENABLED=True, **smtp_server.app_config(), **config)
+        with app.app_context():
+            open_teleservices(tmp_path)
+            lycee_with_people()
+        server = LiveServer(app, port)
+        server.start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

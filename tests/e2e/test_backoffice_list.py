@@ -57,6 +57,8 @@ def test_agent_filters_the_list_and_passes_a_demande_en_instruction(page, a11y, 
         page.get_by_label("Transmise à partir du").press("Tab")  # change → the list is asked again, in place
         expect(page.locator("#demande-errors .govuk-error-summary")).to_contain_text("Cette date n'existe pas")
         expect(page.locator("#demande-count")).to_have_text(re.compile("Corrigez les filtres"))
+        # RGAA 7.4: the error does not take focus from the person tabbing through the filters.
+        expect(page.get_by_label("Transmise jusqu'au")).to_be_focused()
     else:
         _navigate(page, lambda: page.get_by_role("button", name="Filtrer").click())
         expect(page.locator(".govuk-error-summary")).to_contain_text("Cette date n'existe pas")

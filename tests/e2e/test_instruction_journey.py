@@ -91,7 +91,7 @@ def test_instruction_journey(page, open_page, a11y, instruction_server, smtp_ser
     a11y("demande en compléments (demandeur)", applicant)
     applicant.get_by_role("link", name="Compléter la demande").click()
     expect(applicant.get_by_role("heading", level=1)).to_have_text("Étape 5 sur 6 : Votre dossier")
-    applicant.locator("#document-devis").set_input_files(files=[{"name": "second-devis.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    applicant.locator("input[type=file][name=document-devis]").set_input_files(files=[{"name": "second-devis.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     applicant.get_by_label("Intitulé du projet *").fill("Les métiers de la mer et du littoral")
     submit(applicant, "Suivant")
     expect(applicant.get_by_role("heading", level=1)).to_have_text("Étape 6 sur 6 : Récapitulatif")

@@ -94,7 +94,7 @@ def test_teacher_writes_referent_reads_agent_answers(page, open_page, a11y, mess
     form.get_by_label("Votre message *").fill("Bonjour,\nvoici le planning des visites.")
     planning = tmp_path / "planning.pdf"
     planning.write_bytes(PDF)
-    teacher.locator("#piece_jointe").set_input_files(str(planning))
+    teacher.locator("input[type=file][name=piece_jointe]").set_input_files(str(planning))
     _send(teacher, js_enabled)
     sent = teacher.locator("#fil-de-discussion article").last
     expect(sent).to_contain_text("Vous")

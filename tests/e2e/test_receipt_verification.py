@@ -55,7 +55,7 @@ def test_a_genuine_receipt_is_conforme_and_a_modified_copy_is_not(page, a11y, li
         expect(page.locator(".govuk-error-summary")).to_be_focused()
     a11y("vérification, erreur")
 
-    page.locator("#fichier").set_input_files(str(genuine))
+    page.locator("input[type=file][name=fichier]").set_input_files(str(genuine))
     _submit(page, js_enabled)
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         f"Conforme : ce document est l'accusé de réception de la demande {reference}, transmise le "
@@ -66,7 +66,7 @@ def test_a_genuine_receipt_is_conforme_and_a_modified_copy_is_not(page, a11y, li
         expect(page.locator("#resultat-titre")).to_be_focused()
     a11y("vérification, conforme")
 
-    page.locator("#fichier").set_input_files(str(modified))
+    page.locator("input[type=file][name=fichier]").set_input_files(str(modified))
     _submit(page, js_enabled)
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "Non conforme : ce document n'est pas identique à un accusé de réception délivré par le portail."

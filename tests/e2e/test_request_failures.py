@@ -14,49 +14,12 @@ from playwright.sync_api import expect
 from app.domain import memberships
 from app.domain.base import SYSTEM, OperationContext
 from app.domain.demandes import drafts, transmission
-from app.domain.teleservices import teleservice_by_code
 from app.extensions import db
 from app.models import Demande, Membership
-from tests.support.browser import LiveServer, log_in
-from tests.support.smtp import free_port
-from tests.support.wizard import lycee_with_people, make_filed_demande, open_teleservices
+from tests.support.browser import log_in
+from tests.support.wizard import make_filed_demande, teacher_draft, teacher_lycee
 
 TYPED = "Un intitulé tapé avant l'incident"
-
-
-@pytest.fixture
-def portal(make_app, smtp_server, tmp_path):
-    """``portal(**config)``: a live portal (CSRF checked, real SMTP) with the
-    lycée's people and the téléservices open; returns the server."""
-    servers = []
-
-    def start(**config):
-        port = free_port()
-        app = make_app(PUBLIC_URL=f"http://127.0.0.1:{port}", WTF_CSRF_ENABLED=True, **smtp_server.app_config(), **config)
-        with app.app_context():
-            open_teleservices(tmp_path)
-            lycee_with_people()
-        server = LiveServer(app, port)
-        server.start()
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
-
-
-def _draft(server) -> int:
-    """A draft of the teacher, started through the domain."""
-    with server.app.app_context():
-        teacher = db.session.scalar(db.select(Membership).where(Membership.role == "membre")).account
-        demande = drafts.start_demande(OperationContext(actor=teacher), teleservice_by_code("TRAJ"), teacher_structure(teacher))
-        return demande.id
-
-
-def teacher_structure(teacher):
-    """The lycée the teacher belongs to."""
-    return memberships.active_memberships(teacher)[0].structure
 
 
 def _on_dossier(page, server, demande_id):
@@ -95,7 +58,7 @@ def _assert_page(page, title, status_text):
 
 def test_a_refused_csrf_token_is_renewed_and_nothing_typed_is_lost(page, portal, a11y, js_enabled):
     server = portal()
-    demande_id = _draft(server)
+    demande_id = teacher_draft(server.app)
     _on_dossier(page, server, demande_id)
     # The session's token is no longer the page's (the session ended in another tab).
     page.evaluate(
@@ -120,7 +83,7 @@ def test_a_refused_csrf_token_is_renewed_and_nothing_typed_is_lost(page, portal,
 
 def test_a_detached_author_is_told_why(page, portal, a11y, js_enabled):
     server = portal()
-    demande_id = _draft(server)
+    demande_id = teacher_draft(server.app)
     _on_dossier(page, server, demande_id)
     with server.app.app_context():
         membership = db.session.scalar(db.select(Membership).where(Membership.role == "membre"))
@@ -139,7 +102,7 @@ def test_a_forbidden_action_is_explained(page, portal, js_enabled):
     server = portal()
     with server.app.app_context():
         teacher = db.session.scalar(db.select(Membership).where(Membership.role == "membre")).account
-        demande = make_filed_demande(teacher, teacher_structure(teacher))
+        demande = make_filed_demande(teacher, teacher_lycee(teacher))
         demande_id = demande.id
     log_in(page, server.url, "ref")
     page.goto(f"{server.url}/demandes/{demande_id}/transmettre")
@@ -157,7 +120,7 @@ def test_a_forbidden_action_is_explained(page, portal, js_enabled):
 
 def test_a_conflict_shows_both_versions_with_or_without_javascript(page, portal, a11y, js_enabled):
     server = portal()
-    demande_id = _draft(server)
+    demande_id = teacher_draft(server.app)
     _on_dossier(page, server, demande_id)
     with server.app.app_context():  # saved meanwhile in another tab
         demande = db.session.get(Demande, demande_id)
@@ -173,7 +136,7 @@ def test_a_conflict_shows_both_versions_with_or_without_javascript(page, portal,
 
 def test_a_body_too_large_is_explained(page, portal, js_enabled, tmp_path):
     server = portal(MAX_CONTENT_LENGTH=100_000, ATTACHMENT_MAX_BYTES=1_000_000)
-    demande_id = _draft(server)
+    demande_id = teacher_draft(server.app)
     _on_dossier(page, server, demande_id)
     big = tmp_path / "devis-lourd.pdf"
     big.write_bytes(b"%PDF-1.4\n" + b"0" * 200_000)
@@ -206,7 +169,7 @@ def test_too_many_attempts_are_explained(page, portal, js_enabled):
 
 def test_a_server_error_is_explained(page, portal, js_enabled, monkeypatch):
     server = portal(PROPAGATE_EXCEPTIONS=False)
-    demande_id = _draft(server)
+    demande_id = teacher_draft(server.app)
     _on_dossier(page, server, demande_id)
 
     def broken(demande):
@@ -226,7 +189,7 @@ def test_no_answer_at_all_is_explained(page, portal, js_enabled):
     if not js_enabled:
         pytest.skip("without JavaScript the browser itself says the site cannot be reached")
     server = portal()
-    demande_id = _draft(server)
+    demande_id = teacher_draft(server.app)
     _on_dossier(page, server, demande_id)
     page.route(re.compile(r".*/etapes/dossier$"), lambda route: route.abort() if route.request.method == "POST" else route.continue_())
     _save(page)
@@ -239,7 +202,7 @@ def test_a_request_in_flight_is_busy_then_times_out(page, portal, js_enabled):
     if not js_enabled:
         pytest.skip("the busy state and the timeout are the page script's")
     server = portal()
-    demande_id = _draft(server)
+    demande_id = teacher_draft(server.app)
     _on_dossier(page, server, demande_id)
     page.evaluate("() => { htmx.config.timeout = 1500 }")
     page.route(re.compile(r".*/etapes/dossier$"), lambda route: None if route.request.method == "POST" else route.continue_())
@@ -261,7 +224,7 @@ def test_an_htmx_request_after_logout_says_to_log_in_again(page, portal, js_enab
     if not js_enabled:
         pytest.skip("without JavaScript the login page opens, as for any page needing a login")
     server = portal()
-    demande_id = _draft(server)
+    demande_id = teacher_draft(server.app)
     _on_dossier(page, server, demande_id)
     other = page.context.new_page()
     other.goto(server.url + "/compte")

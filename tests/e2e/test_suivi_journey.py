@@ -74,7 +74,7 @@ def test_suivi_journey(page, open_page, a11y, suivi_server, smtp_server, js_enab
     referent.get_by_role("link", name="Transmettre à la Région").click()
     a11y("transmettre à la Région")
     referent.get_by_label("Date du Conseil d'Administration *").fill("10/11/2026")
-    referent.locator("#pv").set_input_files(files=[{"name": "pv-ca.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    referent.locator("input[type=file][name=pv]").set_input_files(files=[{"name": "pv-ca.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     if js_enabled:  # the confirmation is missing: errors swapped in place, nothing lost
         referent.locator("#main-content").get_by_role("button", name="Transmettre à la Région").click()
         expect(referent.locator(".govuk-error-summary")).to_be_focused()
@@ -83,7 +83,7 @@ def test_suivi_journey(page, open_page, a11y, suivi_server, smtp_server, js_enab
     expect(referent.locator(".govuk-error-summary")).to_contain_text("Confirmez la transmission")
     expect(referent.get_by_label("Date du Conseil d'Administration *")).to_have_value("10/11/2026")
     a11y("transmettre, erreur")
-    referent.locator("#pv").set_input_files(files=[{"name": "pv-ca.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    referent.locator("input[type=file][name=pv]").set_input_files(files=[{"name": "pv-ca.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     referent.get_by_label(re.compile("Je confirme que le Conseil")).check()
     submit(referent, "Transmettre à la Région")
     expect(referent.get_by_text(f"La demande {reference} est transmise à la Région")).to_be_visible()

@@ -112,7 +112,7 @@ def _dossier(page, a11y, js_enabled, intitule):
     expect(page.locator("#main-content")).to_contain_text("Brouillon enregistré")
     a11y("votre dossier, budget")
     page.locator("#montant").fill("1 000,00")
-    page.locator("#document-devis").set_input_files(files=[{"name": "devis.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.locator("input[type=file][name=document-devis]").set_input_files(files=[{"name": "devis.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     _press(page, js_enabled, "Suivant")
     _heading(page, "Étape 6 sur 6 : Récapitulatif")
     a11y("récapitulatif")

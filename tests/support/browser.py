@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.support.accounts import PASSWORD
@@ -34,6 +35,18 @@ def submit(page, name: str) -> None:
     page the form post loads (the way without JavaScript)."""
     with page.expect_navigation():
         page.locator("#main-content").get_by_role("button", name=name, exact=True).first.click()
+
+
+def press(page, name: str, js_enabled: bool) -> None:
+    """Click the button ``name`` of a form that htmx sends when JavaScript is
+    on (wait for its answer to be swapped and settled), or that loads a page
+    without JavaScript."""
+    if not js_enabled:
+        submit(page, name)
+        return
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.locator("#main-content").get_by_role("button", name=name, exact=True).first.click()
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
 
 
 def log_in(page, base_url: str, identifiant: str, password: str = PASSWORD, path: str = "/connexion") -> None:

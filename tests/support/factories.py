@@ -81,11 +81,12 @@ def demande_in(app, teleservices_open, lycee):
             made["agent"] = make_agent("instructeur.demandes", AgentRole.INSTRUCTEUR)
         return made["agent"]
 
-    def factory(status: str = DemandeStatus.DEPOSEE, *, intitule: str = "Projet déposé", author: Account | None = None, agent=None) -> Demande:
+    def factory(status: str = DemandeStatus.DEPOSEE, *, intitule: str = "Projet déposé", author: Account | None = None, agent=None,
+                beneficiaire: dict | None = None) -> Demande:
         status = DemandeStatus(status)
         if status == DemandeStatus.BROUILLON:
             raise ValueError("a draft is started with drafts.start_demande, not filed")
-        demande = make_filed_demande(author or lycee.teacher, lycee.structure, intitule=intitule)
+        demande = make_filed_demande(author or lycee.teacher, lycee.structure, intitule=intitule, beneficiaire=beneficiaire)
         if status == DemandeStatus.DEPOSEE:
             return demande
         transmit_demande(lycee.referent, demande)

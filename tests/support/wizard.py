@@ -6,8 +6,12 @@ import re
 
 from sqlalchemy import select
 
+from app.domain import memberships
+from app.domain.base import OperationContext
+from app.domain.demandes import drafts
+from app.domain.teleservices import teleservice_by_code
 from app.extensions import db
-from app.models import Demande
+from app.models import Demande, Membership
 from tests.support.accounts import make_account
 from tests.support.files import PDF, upload
 from tests.support.structures import ASSOCIATION, attach, make_structure
@@ -50,6 +54,19 @@ def lycee_with_people():
     return lycee, referent, teacher
 
 
+def teacher_lycee(teacher):
+    """The lycée the teacher of ``lycee_with_people`` belongs to."""
+    return memberships.active_memberships(teacher)[0].structure
+
+
+def teacher_draft(app) -> int:
+    """A Trajectoires draft of the teacher « prof », started through the domain."""
+    with app.app_context():
+        teacher = db.session.scalar(select(Membership).where(Membership.role == "membre")).account
+        demande = drafts.start_demande(OperationContext(actor=teacher), teleservice_by_code("TRAJ"), teacher_lycee(teacher))
+        return demande.id
+
+
 def latest_demande() -> Demande:
     return db.session.scalar(select(Demande).order_by(Demande.id.desc()))
 
@@ -90,9 +107,10 @@ def valid_answer(field):
     }[field.type]
 
 
-def make_filed_demande(author, structure, code="TRAJ", intitule="Projet déposé"):
+def make_filed_demande(author, structure, code="TRAJ", intitule="Projet déposé", beneficiaire=None):
     """A demande filed through the real domain operations (« déposée », or
-    « transmise » for a téléservice without CA approval)."""
+    « transmise » for a téléservice without CA approval); ``beneficiaire``:
+    the answers of that step (default « Oui », the structure itself)."""
     from app.domain.base import OperationContext
     from app.domain.demandes import drafts, filing
     from app.domain.teleservices import teleservice_by_code
@@ -104,7 +122,7 @@ def make_filed_demande(author, structure, code="TRAJ", intitule="Projet déposé
         "preambule": {"lu": ["oui"]},
         "criteres": {c.code: "oui" for c in definition.criteres},
         "etablissement": {"contact_email": author.email, "verifie": ["oui"]},
-        "beneficiaire": {"est_beneficiaire": "oui"},
+        "beneficiaire": beneficiaire or {"est_beneficiaire": "oui"},
         "dossier": {**{f.code: valid_answer(f) for f in definition.dossier}, "intitule": intitule},
         "recapitulatif": {"certifie": ["oui"]},
     }

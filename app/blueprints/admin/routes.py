@@ -8,7 +8,7 @@ from app.blueprints.admin.forms import AgentForm, DashboardForm, RoleForm, Teles
 from app.blueprints.common.access import permission_required
 from app.blueprints.common.responses import confirmation_page, form_page, operation_context, redirect_to, show_error
 from app.domain import agents as agent_domain
-from app.domain import audit
+from app.domain import audit, values
 from app.domain import dashboard as dashboard_domain
 from app.domain import teleservices as teleservice_domain
 from app.domain.base import DomainError
@@ -226,7 +226,7 @@ def teleservice_edit(code):
             return teleservice_domain.update_teleservice(
                 operation_context(),
                 teleservice,
-                based_on=int(form.version.data) if (form.version.data or "").isdigit() else -1,
+                based_on=values.row_number(form.version.data) or -1,
                 ouverture=form.ouverture.parsed,
                 cloture=form.cloture.parsed,
                 description=form.description.data,

@@ -17,6 +17,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound
 
 from app.blueprints.common.responses import is_htmx
+from app.domain.base import CONCURRENT_CHANGES, discard_changes
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,11 @@ ERRORS = {
     413: (
         "Envoi trop volumineux",
         "Les informations ou le fichier envoyés dépassent la taille autorisée. Réduisez la taille du fichier puis réessayez.",
+    ),
+    409: (
+        "Modification simultanée",
+        "Ce que vous vouliez modifier vient d'être modifié par ailleurs (un autre onglet, une autre personne). "
+        "Rien n'a été enregistré de votre côté : rechargez la page pour voir son état actuel, puis recommencez si besoin.",
     ),
     429: (
         "Trop de tentatives",
@@ -87,6 +93,20 @@ def init_app(app: Flask) -> None:
         if error.code not in ERRORS:
             return error
         return render_error(error.code)
+
+    def concurrent_change(error):
+        """Two requests changed the same row at once (a version check lost,
+        a unique constraint hit by a double submit): the loser's transaction
+        is rolled back and the person is told, never a 500. Operations that
+        can answer better (the wizard's conflict page, « déjà fait ») catch
+        these themselves first."""
+        discard_changes()
+        log.warning("concurrent change refused: %s", type(error).__name__)
+        link = {"href": request.referrer or request.path, "text": "Recharger la page"} if request.method == "POST" else None
+        return render_error(409, link=link)
+
+    for kind in CONCURRENT_CHANGES:
+        app.register_error_handler(kind, concurrent_change)
 
     @app.errorhandler(Exception)
     def unexpected_error(error):

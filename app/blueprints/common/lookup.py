@@ -77,14 +77,19 @@ class LookupPanel:
     handled: bool = False
 
     @classmethod
+    def showing(cls, outcome: LookupOutcome | None, handled: bool = False) -> LookupPanel:
+        """The block as it was when ``outcome`` was found: its kind (SIRET or
+        RNA) and number typed, the record's card, chosen if it can be."""
+        data = {"kind": outcome.kind.value, outcome.kind.value: outcome.identifier} if outcome else {}
+        chosen = outcome if outcome is not None and outcome.can_be_chosen else None
+        return cls(LookupForm(formdata=None, data=data), outcome, chosen, handled=handled)
+
+    @classmethod
     def from_request(cls) -> LookupPanel:
         if request.method != "POST":  # a GET carries at most the kind and numbers typed so far
             return cls(LookupForm(formdata=request.args if request.args else None))
         if CHOICE_FIELD in request.form:
-            outcome = organisations.chosen(request.form[CHOICE_FIELD])
-            data = {"kind": outcome.kind.value, outcome.kind.value: outcome.identifier} if outcome else {}
-            chosen = outcome if outcome is not None and outcome.can_be_chosen else None
-            return cls(LookupForm(formdata=None, data=data), outcome, chosen, handled=True)
+            return cls.showing(organisations.chosen(request.form[CHOICE_FIELD]), handled=True)
         form = LookupForm()
         if form.kind.name not in request.form:  # the page's own form was sent
             return cls(LookupForm(formdata=None))

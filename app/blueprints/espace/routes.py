@@ -61,7 +61,7 @@ def account_email():
         lambda form: accounts.request_email_change(operation_context(), current_user, form.email.data),
         _back_to_account(
             "Un lien de confirmation a été envoyé à votre nouvelle adresse électronique. "
-            "Elle sera utilisée dès que vous aurez cliqué sur ce lien."
+            "Elle sera utilisée dès que vous aurez suivi ce lien."
         ),
     )
 

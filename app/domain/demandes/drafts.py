@@ -10,6 +10,7 @@ from app.domain.base import DomainError, OperationContext, operation, require
 from app.domain.teleservices import can_start_reason
 from app.domain.wizard.fields import check_fields
 from app.domain.wizard.prefill import beneficiary_from_record
+from app.domain.wizard.shapes import normalise, stored_answers
 from app.domain.wizard.validation import document_field
 from app.extensions import db
 from app.models import Action, Attachment, Demande, DemandeStatus, FamilleTiers, Teleservice
@@ -51,7 +52,7 @@ class StaleDemande(DomainError):
 
 def _denormalise(demande: Demande) -> None:
     """Keep the list columns (intitulé, amount asked) in step with the answers."""
-    found, _ = check_fields(demande.definition.dossier, demande.step_answers("dossier"))
+    found, _ = check_fields(demande.definition.dossier, stored_answers(demande, "dossier"))
     intitule = found.get("intitule")
     demande.intitule = str(intitule)[:255] if intitule else None
     demande.montant_demande = next((found[f.code] for f in demande.definition.dossier if f.max_from and found.get(f.code)), None)
@@ -68,7 +69,8 @@ def save_step(ctx: OperationContext, demande: Demande, step: str, answers: dict,
         raise DomainError(NOT_EDITABLE)
     if expected_version != demande.version:
         raise StaleDemande(demande)
-    demande.answers = {**(demande.answers or {}), step: answers}
+    stored = demande.answers if isinstance(demande.answers, dict) else {}
+    demande.answers = {**stored, step: normalise(demande.definition, step, answers)}
     demande.updated_at = utcnow()
     _denormalise(demande)
     try:
@@ -83,7 +85,7 @@ def use_beneficiary_record(ctx: OperationContext, demande: Demande, outcome, exp
     fields filled from the organisation record chosen, saved as a draft, and
     the record kept as the beneficiary's snapshot (checked again when the
     demande is filed). Returns the answers saved."""
-    answers = beneficiary_from_record(demande.step_answers("beneficiaire"), outcome)
+    answers = beneficiary_from_record(stored_answers(demande, "beneficiaire"), outcome)
     save_step(ctx, demande, "beneficiaire", answers, expected_version)
     demande.beneficiary_snapshot = organisations.snapshot(outcome.record)
     return answers

@@ -14,6 +14,7 @@ from app.domain.demandes.transmission import mark_transmitted
 from app.domain.links import external_url
 from app.domain.outbox import queue_mail
 from app.domain.wizard.prefill import BENEFICIARY_PREFILLED
+from app.domain.wizard.shapes import stored_answers
 from app.domain.wizard.steps import is_other_beneficiary
 from app.domain.wizard.validation import filing_problems
 from app.extensions import db
@@ -47,7 +48,7 @@ def beneficiary_snapshot(demande: Demande) -> dict | None:
     """What the council is shown of the beneficiary: None when the structure
     itself is; else the organisation record chosen in the wizard if its
     values were kept, or the values typed, « non vérifié »."""
-    answers = demande.step_answers("beneficiaire")
+    answers = stored_answers(demande, "beneficiaire")
     if not is_other_beneficiary(answers):
         return None
     record = organisations.record_of(demande.beneficiary_snapshot) if answers.get("lookup_key") else None

@@ -14,6 +14,7 @@ from app.domain.audit import latest_demande_event, record_event
 from app.domain.base import DomainError, OperationContext, operation, refuse_if
 from app.domain.demandes.notifications import notify_applicant_side, notify_council
 from app.domain.links import external_url
+from app.domain.wizard.shapes import stored_answers
 from app.domain.wizard.steps import REOPENABLE_STEPS, STEPS_BY_SLUG, step_fields
 from app.extensions import db
 from app.models import Account, Action, Demande, DemandeStatus, InternalNote
@@ -82,7 +83,7 @@ def request_complements(ctx: OperationContext, demande: Demande, message: str, s
         demande, "Des compléments sont demandés", "complements_demandes",
         message=message.strip(), step_titles=[STEPS_BY_SLUG[s].title for s in steps],
     )
-    before = {step: demande.step_answers(step) for step in steps}
+    before = {step: stored_answers(demande, step) for step in steps}
     record_event(
         ctx, "demande.complements_demandes", demande, structure=demande.structure,
         message=message.strip(), steps=steps, before=before,
@@ -126,7 +127,7 @@ def _changed_labels(demande: Demande, steps: list[str], before: dict) -> list[st
     """« Votre dossier : Intitulé du projet », for each answer that changed."""
     changed = []
     for step in steps:
-        old, new = before.get(step, {}), demande.step_answers(step)
+        old, new = before.get(step, {}), stored_answers(demande, step)
         fields = {f.code: f.label for f in step_fields(demande.definition, step, {**old, **new})}
         for code in sorted(set(old) | set(new)):
             if old.get(code) != new.get(code):

@@ -13,6 +13,7 @@ from app import policy
 from app.domain.demandes.receipts import PV_SLOT
 from app.domain.organisations import describe_snapshot
 from app.domain.pagination import Page, paginate
+from app.domain.wizard.shapes import stored_answers
 from app.domain.wizard.steps import is_other_beneficiary
 from app.extensions import db
 from app.models import Account, Attachment, Demande, Membership
@@ -36,7 +37,7 @@ def document_note(attachment: Attachment) -> str | None:
 def beneficiary_name(demande: Demande) -> str:
     """Who receives the aide: the other tiers named on « Bénéficiaire », or the
     demandeur structure, or the particulier."""
-    answers = demande.step_answers("beneficiaire")
+    answers = stored_answers(demande, "beneficiaire")
     if is_other_beneficiary(answers) and answers.get("raison_sociale"):
         return answers["raison_sociale"]
     if demande.structure is not None:
@@ -50,7 +51,7 @@ def beneficiary_verification(demande: Demande) -> str:
     Entreprise, le … »), or « Non vérifié (saisie manuelle) »."""
     if demande.beneficiary_snapshot:
         return describe_snapshot(demande.beneficiary_snapshot)
-    if is_other_beneficiary(demande.step_answers("beneficiaire")):  # filed before snapshots were kept
+    if is_other_beneficiary(stored_answers(demande, "beneficiaire")):  # filed before snapshots were kept
         return describe_snapshot(None)
     return "la structure demandeuse"
 

@@ -2,6 +2,7 @@
 budget's repeatable lines (added and removed with or without JavaScript)."""
 
 import re
+from dataclasses import dataclass
 
 from app.domain.wizard.pages import page_fields
 
@@ -9,7 +10,7 @@ BUDGET_SIDES = {"depenses": "nature", "recettes": "origine"}
 # What a page posts besides the answers: its token, the button pressed, the
 # version it was loaded with, the look-up block, the questions it showed.
 NOT_ANSWERS = ("csrf_token", "action", "version", "lookup", "affiche")
-_LINE = re.compile(r"^(?P<field>[a-z_]+)-(?P<side>depenses|recettes)-(?P<index>\d+)-(?P<column>[a-z]+)$")
+_LINE = re.compile(r"^(?P<field>[a-z_]+)-(?P<side>depenses|recettes)-(?P<index>[0-9]{1,3})-(?P<column>[a-z]+)$")
 
 
 def _budget_lines(form, code: str) -> dict:
@@ -37,18 +38,36 @@ def read_answers(definition, page: str, form, stored: dict) -> dict:
     return answers
 
 
-def apply_line_action(answers: dict, action: str) -> bool:
+@dataclass(frozen=True)
+class LineChange:
+    """A budget line added or removed: what the page then points the person to."""
+
+    added: bool
+    code: str
+    side: str
+    index: int  # the line added, or the line removed
+
+    @property
+    def column(self) -> str:
+        return BUDGET_SIDES[self.side]
+
+
+def apply_line_action(answers: dict, action: str) -> LineChange | None:
     """« Ajouter une ligne » / « Supprimer la ligne »: ``add-budget-depenses``,
-    ``remove-budget-recettes-2``. Returns whether the action was one."""
-    match = re.fullmatch(r"(add|remove)-([a-z_]+)-(depenses|recettes)(?:-(\d+))?", action or "")
+    ``remove-budget-recettes-2``. Returns the change, or None when the action
+    was not one."""
+    match = re.fullmatch(r"(add|remove)-([a-z_]+)-(depenses|recettes)(?:-([0-9]{1,3}))?", action or "")
     if not match:
-        return False
+        return None
     verb, code, side, index = match.groups()
     budget = answers.setdefault(code, {"depenses": [], "recettes": []})
     lines = list(budget.get(side) or [])
     if verb == "add":
         lines.append({BUDGET_SIDES[side]: "", "montant": ""})
-    elif index is not None and int(index) < len(lines):
-        lines.pop(int(index))
+        position = len(lines) - 1
+    else:
+        position = int(index) if index is not None else len(lines)
+        if position < len(lines):
+            lines.pop(position)
     budget[side] = lines
-    return True
+    return LineChange(verb == "add", code, side, position)

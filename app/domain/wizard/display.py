@@ -4,6 +4,7 @@ labels with formatted values, « Non renseigné » where nothing was typed."""
 from app.domain import values
 from app.domain.files import format_size
 from app.domain.wizard.fields import check_budget, check_field
+from app.domain.wizard.shapes import stored_answers
 from app.domain.wizard.steps import STEPS, step_fields
 from app.domain.wizard.validation import states, step_errors
 from app.models.lifecycle import RECAPITULATIF
@@ -54,7 +55,7 @@ def _budget_rows(field, raw) -> list[tuple[str, str]]:
 
 def step_rows(demande, slug: str) -> list[tuple[str, str]]:
     """(label, value) for every answer of a step."""
-    answers = demande.step_answers(slug)
+    answers = stored_answers(demande, slug)
     rows = []
     for field in step_fields(demande.definition, slug, answers):
         if field.type == "budget":

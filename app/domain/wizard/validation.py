@@ -9,6 +9,7 @@ import enum
 
 from app.domain import values
 from app.domain.wizard.fields import budget_errors, check_fields
+from app.domain.wizard.shapes import stored_answers
 from app.domain.wizard.steps import STEPS, step_fields
 from app.models.lifecycle import RECAPITULATIF
 
@@ -35,7 +36,7 @@ def document_field(code: str) -> str:
 
 def step_errors(demande, slug: str, answers: dict | None = None) -> dict[str, str]:
     definition = demande.definition
-    answers = demande.step_answers(slug) if answers is None else answers
+    answers = stored_answers(demande, slug) if answers is None else answers
     fields = step_fields(definition, slug, answers)
     _, errors = check_fields(fields, answers)
     if slug == "criteres":
@@ -57,7 +58,7 @@ def step_state(demande, slug: str) -> StepState:
         others = [step_state(demande, step.slug) for step in STEPS if step.slug != RECAPITULATIF]
         done = all(s is StepState.COMPLETE for s in others) and is_certified(demande)
         return StepState.COMPLETE if done else StepState.TODO
-    answers = demande.step_answers(slug)
+    answers = stored_answers(demande, slug)
     errors = step_errors(demande, slug, answers)
     if not errors:
         return StepState.COMPLETE if answers or slug == "dossier" and not demande.definition.dossier else StepState.TODO
@@ -76,7 +77,7 @@ NOT_CERTIFIED = "Cochez la case « Je certifie sur l'honneur l'exactitude des in
 
 
 def is_certified(demande) -> bool:
-    return demande.step_answers(RECAPITULATIF).get("certifie") == ["oui"]
+    return stored_answers(demande, RECAPITULATIF).get("certifie") == ["oui"]
 
 
 def filing_problems(demande) -> dict[str, str]:

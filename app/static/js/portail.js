@@ -141,11 +141,10 @@ function findFirst (roots, selector) {
  * or carries `data-app-keep-focus` (e.g. a filter that refreshes results
  * elsewhere while the user keeps working in the filter).
  *
- * @param {CustomEvent} event - an htmx:afterSettle event
+ * @param {Element | null | undefined} source - the element that sent the request
  * @returns {boolean}
  */
-function keepsFocus (event) {
-  const source = event.detail && event.detail.requestConfig && event.detail.requestConfig.elt
+function keepsFocus (source) {
   if (!(source instanceof Element)) return false
   if (source.closest('[data-app-keep-focus]')) return true
   const swapElement = source.closest('[data-hx-swap]')
@@ -170,6 +169,10 @@ function initComponents (element) {
     : element
   initAll({
     ...FRENCH,
+    // Focus after a swap is handleSettled's: an error summary swapped in
+    // must not take it by itself (a filter row refreshed while the person
+    // tabs on, RGAA 7.4). On a page load it still does, as GOV.UK intends.
+    errorSummary: { disableAutoFocus: true },
     scope,
     onError (error) {
       if (!(error instanceof Error) || error.name !== 'InitError') console.log(error)
@@ -181,6 +184,9 @@ function initComponents (element) {
  * After htmx has swapped and settled new content: start GOV.UK Frontend
  * components inside it, then move focus:
  * - to the error summary, if the new content has one;
+ * - else to what the server says changed (``data-app-focus="<id>"``: a new
+ *   budget line, the « Brouillon enregistré » message, a question that
+ *   appeared);
  * - else leave it where it is if htmx already put it back inside the new
  *   content (same-id element, e.g. a field being validated as you type);
  * - else to the first h1 or h2 of the new content.
@@ -191,26 +197,71 @@ function initComponents (element) {
  */
 let settled = null
 
+/**
+ * What was true just before the answer was swapped in: whether its request
+ * keeps focus (read from the element that sent it, which out-of-band
+ * settle events do not carry), and the id of the element that had focus —
+ * the person may have moved on (Tab) while the request was in flight, into
+ * content the answer replaces (a filter row swapped out of band).
+ */
+let swapping = null
+
+function onBeforeSwap (event) {
+  cancelAnnouncement()
+  const config = event.detail.requestConfig
+  const active = document.activeElement
+  swapping = {
+    keepFocus: keepsFocus(config && config.elt),
+    focusedId: active && active !== document.body && active.id ? active.id : null
+  }
+}
+
 function onAfterSettle (event) {
   const element = event.target
   if (!(element instanceof Element) || !element.isConnected) return
   if (settled === null) {
-    settled = { elements: [], moveFocus: !keepsFocus(event) }
+    const config = event.detail && event.detail.requestConfig
+    settled = swapping
+      ? { elements: [], moveFocus: !swapping.keepFocus, focusedId: swapping.focusedId }
+      : { elements: [], moveFocus: !keepsFocus(config && config.elt), focusedId: null }
+    swapping = null
     queueMicrotask(handleSettled)
   }
   settled.elements.push(element)
 }
 
+/**
+ * Focus stays with the person: if the element they were on was replaced,
+ * its new copy (same id) gets focus back.
+ *
+ * @param {string | null} focusedId
+ */
+function restoreFocus (focusedId) {
+  const active = document.activeElement
+  if (!focusedId || (active && active !== document.body && active.isConnected)) return
+  const element = document.getElementById(focusedId)
+  if (element) element.focus()
+}
+
 function handleSettled () {
-  const { elements, moveFocus } = settled
+  const { elements, moveFocus, focusedId } = settled
   settled = null
 
   elements.forEach(initComponents)
-  if (!moveFocus) return
+  if (!moveFocus) {
+    restoreFocus(focusedId)
+    return
+  }
 
   const errorSummary = findFirst(elements, '.govuk-error-summary')
   if (errorSummary) {
     focusElement(errorSummary)
+    return
+  }
+  const pointer = findFirst(elements, '[data-app-focus]')
+  const changed = pointer && document.getElementById(pointer.getAttribute('data-app-focus'))
+  if (changed) {
+    focusElement(changed)
     return
   }
   const active = document.activeElement
@@ -244,12 +295,29 @@ const REQUEST_ERRORS = {
 const KEPT = 'Ce que vous avez saisi est toujours dans le formulaire.'
 const BUSY = 'Envoi en cours, veuillez patienter…'
 
-/** The live region of the page (``#app-live-status``): say ``text`` to screen readers. */
+/**
+ * The live region of the page (``#app-live-status``): say ``text`` to screen
+ * readers. The region is emptied first and filled a moment later, so that the
+ * same words said twice are announced twice; an announcement still waiting is
+ * dropped by the next one, and by an answer that fills the region itself
+ * (``data-hx-swap-oob``: « Brouillon enregistré… »), see cancelAnnouncement.
+ */
+let pendingAnnouncement = null
+
 function announce (text) {
   const region = document.getElementById('app-live-status')
   if (!region) return
+  cancelAnnouncement()
   region.textContent = ''
-  window.setTimeout(() => { region.textContent = text }, 50)
+  pendingAnnouncement = window.setTimeout(() => {
+    pendingAnnouncement = null
+    region.textContent = text
+  }, 50)
+}
+
+function cancelAnnouncement () {
+  if (pendingAnnouncement !== null) window.clearTimeout(pendingAnnouncement)
+  pendingAnnouncement = null
 }
 
 /**
@@ -449,6 +517,7 @@ markJavaScriptEnabled()
 initAll(FRENCH)
 document.body.addEventListener('htmx:afterSettle', onAfterSettle)
 document.body.addEventListener('htmx:beforeSend', onBeforeSend)
+document.body.addEventListener('htmx:beforeSwap', onBeforeSwap)
 document.addEventListener('submit', onSubmit)
 window.addEventListener('pageshow', onPageShow)
 document.body.addEventListener('htmx:afterRequest', onAfterRequest)

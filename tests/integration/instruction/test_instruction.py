@@ -4,10 +4,11 @@ refusal, with and without htmx; internal notes never reach applicants."""
 import html
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+from app.blueprints.instruction.routes import demande as instruction_routes
 from app.extensions import db
-from app.models import AgentRole, AuditEvent, DemandeStatus, OutgoingMail
+from app.models import AgentRole, AuditEvent, Demande, DemandeStatus, OutgoingMail
 from tests.support.accounts import login
 from tests.support.mail import outbox
 from tests.support.web import error_messages, page_text
@@ -42,6 +43,34 @@ def test_agent_sees_the_demande_with_answers_documents_and_history(app, demande,
     for expected in [f"Demande {demande.reference}", "Transmise à la Région", "Les métiers de la mer", "devis.pdf", "pv.pdf",
                      "Demande transmise à la Région", "Passer en instruction", "Notes internes", "la structure demandeuse"]:
         assert expected in text, expected
+
+
+def test_another_beneficiary_is_named_with_how_it_was_verified(demande_in, agent_client, mode):
+    """« Non »: the organisme de gestion typed by hand is the beneficiary, never « la structure demandeuse »."""
+    other = {"est_beneficiaire": "non", "famille": "association", "domicile": "france", "raison_sociale": "OGEC Saint-Joseph",
+             "siret": "77567227221138", "naf_code": "94.99Z"}
+    demande = demande_in("transmise", beneficiaire=other)
+    text = page_text(mode.assert_page(mode.get(agent_client, _url(demande))))
+    assert "OGEC Saint-Joseph – Non vérifié (saisie manuelle)" in text
+    assert "la structure demandeuse" not in text
+
+
+def test_a_change_landing_during_the_instruction_start_is_a_clean_conflict(app, demande, agent_client, monkeypatch, mode):
+    """The demande changes (another connection) between the agent's page load and the write:
+    the version check refuses it (StaleDataError), the agent is told, nothing half-done stays."""
+    real = instruction_routes.instruction.start_instruction
+
+    def after_another_change(ctx, target):
+        with db.engine.begin() as other:  # another server's transaction lands first
+            other.execute(text("UPDATE demande SET version = version + 1 WHERE id = :id"), {"id": target.id})
+        return real(ctx, target)
+
+    monkeypatch.setattr(instruction_routes.instruction, "start_instruction", after_another_change)
+    response = mode.post(agent_client, _url(demande, "passer-en-instruction"))
+    assert response.status_code == 409
+    assert "Modification simultanée" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Demande, demande.id).status == DemandeStatus.TRANSMISE
 
 
 def test_assign_to_self_and_to_another(app, demande, agent, agent_client, mode):

@@ -14,9 +14,10 @@ from tests.support.mail import link_in, outbox
 from tests.support.structures import ASSOCIATION, make_structure, structure_form
 from tests.support.web import error_messages, page_text
 
+# The seed's invitation, in device-neutral words (« en suivant le lien », not « en cliquant »).
 SEED_INVITATION = """Bonjour,
 
-Afin de suivre vos dossiers en cours d'instruction ou de déposer de nouvelles demandes sur le portail des aides de La Région Occitanie, nous vous invitons à créer un compte en cliquant sur le lien suivant (ou collez cette adresse dans votre navigateur) :
+Afin de suivre vos dossiers en cours d'instruction ou de déposer de nouvelles demandes sur le portail des aides de La Région Occitanie, nous vous invitons à créer un compte en suivant le lien ci-dessous (ou en copiant cette adresse dans votre navigateur) :
 
 {link}
 
@@ -47,6 +48,16 @@ def test_create_structure_sends_the_seed_invitation_word_for_word(agent_client, 
     assert invitation.role == "referent" and invitation.status == "envoyee"
     page = html.unescape(agent_client.get(f"/instruction/structures/{structure.id}").get_data(as_text=True))
     assert "Lycée Saint-Exupéry" in page and "envoyée" in page and "Structure créée" in page
+    text = page_text(page)  # what was typed is shown, with what it means
+    assert "Activité principale (NAF) 85.31Z – Enseignement secondaire général" in text
+    assert f"Forme juridique {structure.forme_juridique_code} –" in text
+
+
+def test_the_uai_is_marked_required_for_a_lycee(agent_client, mode):
+    body = mode.assert_invalid(mode.post(agent_client, "/instruction/structures/nouvelle", structure_form(uai="", email="")))
+    assert re.search(r'<label class="govuk-label" for="uai">\s*UAI \*', body)
+    body = mode.assert_invalid(mode.post(agent_client, "/instruction/structures/nouvelle", structure_form(famille="association", uai="", email="")))
+    assert re.search(r'<label class="govuk-label" for="uai">\s*UAI\s*</label>', body)
 
 
 CASES = [
@@ -224,6 +235,19 @@ def test_agent_prefills_a_structure_from_a_siret_and_keeps_the_source(sandbox_ag
     mode.assert_redirect(response, f"/instruction/structures/{structure.id}")
     assert structure.lookup_snapshot["verified"] is True and structure.lookup_snapshot["source"] == "bac_a_sable"
     assert "Vérifié : bac à sable (données de démonstration)" in page_text(client.get(f"/instruction/structures/{structure.id}").get_data(as_text=True))
+
+
+def test_the_look_up_survives_an_error_of_the_form(sandbox_agent_client):
+    """The sandbox's only record found by RNA is closed (cannot be chosen): the
+    SIRET case shows the same rule — the kind, the number and the card stay."""
+    client = sandbox_agent_client
+    client.post("/instruction/structures/nouvelle", data={"organisation-choisie": "siret:77567227221138"})
+    refused = client.post("/instruction/structures/nouvelle", data={"lookup_key": "siret:77567227221138", "raison_sociale": ""})
+    assert refused.status_code == 422
+    body = refused.get_data(as_text=True)
+    assert re.search(r'<input[^>]*name="lookup-kind"[^>]*value="siret"[^>]*checked', body)
+    assert re.search(r'name="lookup-siret"[^>]*value="77567227221138"', body)
+    assert "organisation-lookup-result" in body  # the card of the record chosen
 
 
 def test_a_structure_typed_by_hand_is_unverified(agent_client):

@@ -19,13 +19,15 @@ from app.blueprints.common.lookup import LookupForm, LookupPanel
 from app.blueprints.common.responses import is_htmx, operation_context, redirect_to
 from app.blueprints.depot import bp
 from app.blueprints.depot.rawform import RawField, raw_form
+from app.domain import values
 from app.domain.base import DomainError
 from app.domain.demandes import drafts, filing, instruction, queries
 from app.domain.teleservices import teleservice_by_code
 from app.domain.wizard import answers as answer_reading
-from app.domain.wizard import pages, prefill
+from app.domain.wizard import pages, prefill, shapes
 from app.domain.wizard.display import recap_sections
 from app.domain.wizard.fields import check_budget
+from app.domain.wizard.shapes import stored_answers
 from app.domain.wizard.steps import STEPS, STEPS_BY_SLUG
 from app.domain.wizard.validation import document_field, failed_criteria, states
 from app.models.lifecycle import RECAPITULATIF
@@ -57,7 +59,10 @@ def _document_fields(demande, errors: dict) -> list[RawField]:
     ]
 
 
-def _render_step(demande, page: str, answers: dict, errors: dict, status=200, saved=False, panel=None, chosen=None):
+def _render_step(demande, page: str, answers: dict, errors: dict, status=200, saved=False, panel=None, chosen=None, focus=None, announce=""):
+    """The page, with ``focus``: the id of what changed, where the page script
+    moves keyboard focus after an htmx swap (no error summary), and
+    ``announce``: what the live region says besides « Brouillon enregistré »."""
     definition = demande.definition
     step = pages.step_of(page)
     fields = pages.page_fields(definition, page, answers)
@@ -80,6 +85,8 @@ def _render_step(demande, page: str, answers: dict, errors: dict, status=200, sa
         "failed": failed_criteria(definition, answers) if step == "criteres" and errors else [],
         "panel": panel,
         "chosen": chosen,
+        "focus": focus,
+        "announce": announce,
     }
     if step == RECAPITULATIF:
         context["recap"] = recap_sections(demande)
@@ -122,7 +129,7 @@ def step(demande, step):
     if not policy.can_edit_demande(current_user, demande, pages.step_of(page)):
         return redirect_to(url_for("suivi.demande", demande_id=demande.id))
     if request.method == "GET":
-        answers = prefill.proposed_answers(demande, pages.step_of(page), demande.step_answers(pages.step_of(page)))
+        answers = prefill.proposed_answers(demande, pages.step_of(page), stored_answers(demande, pages.step_of(page)))
         return _render_step(demande, page, answers, {}, saved=bool(request.args.get("enregistre")))
     if page == pages.DETAILS:
         panel = LookupPanel.from_request()
@@ -134,7 +141,7 @@ def step(demande, step):
 def _beneficiary_lookup(demande, panel):
     """The look-up block of « Bénéficiaire »: « Utiliser ces informations »
     fills the beneficiary's fields from the record (saved as a draft)."""
-    answers = demande.step_answers("beneficiaire")
+    answers = stored_answers(demande, "beneficiaire")
     if panel.chosen is not None:
         try:
             answers = drafts.use_beneficiary_record(operation_context(), demande, panel.chosen, demande.version)
@@ -146,14 +153,18 @@ def _beneficiary_lookup(demande, panel):
 def _save_and_go(demande, page):
     step = pages.step_of(page)
     action = request.form.get("action", "enregistrer")
-    stored = demande.step_answers(step)
+    stored = stored_answers(demande, step)
     if request.form.get("conflict_answers"):  # « Garder ma saisie » on the conflict page
-        answers = json.loads(request.form["conflict_answers"])
+        answers = _kept_answers(request.form["conflict_answers"])
     else:
         answers = answer_reading.read_answers(demande.definition, page, request.form, stored)
     line_action = answer_reading.apply_line_action(answers, action)
+    answers = shapes.normalise(demande.definition, step, answers)
     try:
-        expected = int(request.form.get("version", "0"))
+        # A version that is not one cannot be the current one: the conflict page, nothing lost.
+        expected = values.row_number(request.form.get("version"))
+        if expected is None:
+            raise drafts.StaleDemande(demande)
         drafts.save_step(operation_context(), demande, step, answers, expected)
     except drafts.StaleDemande as conflict:
         # Files never conflict (each is one more document): keep those sent.
@@ -162,13 +173,14 @@ def _save_and_go(demande, page):
     except DomainError as refusal:
         return _to_suivi(demande, refusal)
     upload_errors = _handle_documents(demande) if step == "dossier" else {}
+    focus, announce = _pointer(line_action)
     here = url_for("depot.step", demande_id=demande.id, step=page, enregistre=1, retour=request.values.get("retour"))
     if line_action or action == "enregistrer" or action.startswith("remove-document-") or (upload_errors and action == "precedent"):
         if is_htmx() or upload_errors:
-            return _render_step(demande, page, answers, upload_errors, status=422 if upload_errors else 200, saved=True)
-        return redirect_to(here)
+            return _render_step(demande, page, answers, upload_errors, status=422 if upload_errors else 200, saved=True, focus=focus, announce=announce)
+        return redirect_to(here + (f"#{focus}" if line_action else ""))
     if action == "precedent":
-        target = pages.previous_page(page, demande.answers)
+        target = pages.previous_page(page, {"beneficiaire": stored_answers(demande, "beneficiaire")})
         return redirect_to(url_for("depot.step", demande_id=demande.id, step=target or page))
     if step == RECAPITULATIF and action == "deposer":
         return _file(demande)
@@ -178,11 +190,36 @@ def _save_and_go(demande, page):
     errors, unseen = prefill.errors_to_show(demande, page, answers, shown)
     errors |= upload_errors  # a refused file says why, among the page's other errors
     if errors or unseen:  # errors to show, or questions that just appeared (« Non » → the famille)
-        return _render_step(demande, page, answers, errors, status=422 if errors else 200, saved=True)
+        fields = {f.code: f for f in pages.page_fields(demande.definition, page, answers)}
+        announce = "Nouvelles questions : " + ", ".join(fields[code].label for code in unseen) + "." if unseen else ""
+        return _render_step(demande, page, answers, errors, status=422 if errors else 200, saved=True, focus=unseen[0] if unseen else None, announce=announce)
     if request.values.get("retour") == RECAPITULATIF:
         return redirect_to(url_for("depot.step", demande_id=demande.id, step=RECAPITULATIF))
-    target = pages.next_page(page, demande.answers)
+    target = pages.next_page(page, {"beneficiaire": stored_answers(demande, "beneficiaire")})
     return redirect_to(url_for("depot.step", demande_id=demande.id, step=target or page))
+
+
+def _pointer(change: answer_reading.LineChange | None) -> tuple[str | None, str]:
+    """Where focus goes after a step is saved, and what is announced: the new
+    budget line's first cell, the heading of the list a line left, or the
+    « Brouillon enregistré » message (ids of depot/partials/steps/budget.html
+    and depot/step.html)."""
+    if change is None:
+        return "app-draft-status-message", ""
+    side = "dépenses" if change.side == "depenses" else "recettes"
+    if change.added:
+        return f"{change.code}-{change.side}-{change.index}-{change.column}", f"Ligne {change.index + 1} ajoutée aux {side}."
+    return f"{change.code}-{change.side}-titre", f"Ligne {change.index + 1} supprimée des {side}."
+
+
+def _kept_answers(posted: str) -> dict:
+    """The conflict page's copy of what was typed (JSON in a hidden field):
+    read as far as it is a JSON object; the step's shape is applied after."""
+    try:
+        kept = json.loads(posted)
+    except ValueError:
+        return {}
+    return kept if isinstance(kept, dict) else {}
 
 
 def _handle_documents(demande) -> dict:
@@ -192,7 +229,8 @@ def _handle_documents(demande) -> dict:
     action = request.form.get("action", "")
     if action.startswith("remove-document-"):
         number = action.rsplit("-", 1)[1]
-        attachment = queries.document_of(demande, int(number)) if number.isdigit() else None
+        number = values.row_number(number)
+        attachment = queries.document_of(demande, number) if number is not None else None
         if attachment is None:
             abort(404)
         try:
@@ -235,7 +273,7 @@ def _conflict(saved_demande, page, typed, file_errors=None):
     files sent were stored (None: none could be, the step is no longer
     editable), except those refused, by field."""
     step = pages.step_of(page)
-    saved = saved_demande.step_answers(step)
+    saved = stored_answers(saved_demande, step)
     fields = pages.page_fields(saved_demande.definition, page, {**saved, **typed})
     rows = [
         {"label": f.label, "typed": typed.get(f.code), "saved": saved.get(f.code)}
@@ -262,7 +300,7 @@ def _file(demande):
     try:
         filing.file_demande(operation_context(), demande)
     except DomainError as refusal:
-        return _render_step(demande, RECAPITULATIF, demande.step_answers(RECAPITULATIF), refusal.errors, status=422)
+        return _render_step(demande, RECAPITULATIF, stored_answers(demande, RECAPITULATIF), refusal.errors, status=422)
     return redirect_to(url_for("depot.confirmation", demande_id=demande.id))
 
 

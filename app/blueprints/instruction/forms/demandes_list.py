@@ -71,9 +71,9 @@ class DemandeListForm(FlaskForm):
         return Filters(
             teleservice=self._chosen(self.teleservice),
             statut=self._chosen(self.statut),
-            structure_id=int(structure) if structure.isdigit() else None,
+            structure_id=values.row_number(structure),
             famille=self._chosen(self.famille),
-            agent=int(agent) if agent and agent.isdigit() else agent,
+            agent=values.row_number(agent) or agent,
             du=self.du.parsed if not self.du.errors else None,
             au=self.au.parsed if not self.au.errors else None,
             q=self.q.data or None,
@@ -117,7 +117,7 @@ class BulkActionForm(FlaskForm):
 
     @property
     def ids(self) -> list[int]:
-        seen = dict.fromkeys(int(v) for v in (self.demande.data or []) if str(v).isdigit() and len(str(v)) < 12)
+        seen = dict.fromkeys(n for n in (values.row_number(v) for v in self.demande.data or []) if n is not None)
         return list(seen)
 
     def validate(self, extra_validators=None) -> bool:

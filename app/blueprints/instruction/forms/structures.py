@@ -50,6 +50,11 @@ class StructureForm(FlaskForm):
         self.current_structure = current_structure
         self.fiche: structures.Fiche | None = None
 
+    @property
+    def uai_required(self) -> bool:
+        """A lycée (public or privé) needs its UAI: the label then says « * »."""
+        return self.famille.data in {f.value for f in FamilleTiers if f.is_lycee}
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         self.fiche = structures.read_fiche(self.data, self.current_structure)

@@ -10,7 +10,7 @@ from app.blueprints.common.responses import form_page, operation_context, redire
 from app.blueprints.common.threads import post_from_form, show_thread, thread_view
 from app.blueprints.instruction import bp
 from app.blueprints.instruction.forms.demande import AcceptForm, AssignForm, ComplementsForm, MotifForm, NoteForm
-from app.domain import agents, audit
+from app.domain import agents, audit, values
 from app.domain.base import DomainError
 from app.domain.demandes import instruction, queries, receipts
 from app.domain.wizard.display import recap_sections
@@ -66,7 +66,8 @@ def assign(demande):
     """« S'attribuer » (no agent chosen) or « Attribuer à »."""
     form = _assign_form()
     agent_id = form.agent.data or str(current_user.id)
-    agent = agents.agent_by_id(int(agent_id)) if agent_id.isdigit() else None
+    number = values.row_number(agent_id)
+    agent = agents.agent_by_id(number) if number is not None else None
     if agent is None:
         abort(400)
     try:

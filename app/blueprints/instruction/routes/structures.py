@@ -74,6 +74,8 @@ def _structure_form_page(form, structure, panel=None):
     context = {"form": form, "structure": structure, "existing": existing, "panel": panel}
     if structure is None:
         context["chosen"] = _chosen_lookup(form)
+        if context["chosen"] is not None:  # the look-up block as the agent left it (RNA stays RNA)
+            context["panel"] = LookupPanel.showing(context["chosen"])
     return render_template("instruction/structure_form.html", **context), 422 if form.is_submitted() else 200
 
 
