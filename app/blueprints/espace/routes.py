@@ -9,6 +9,7 @@ from app.blueprints.common.responses import form_page, operation_context, redire
 from app.blueprints.espace import bp
 from app.blueprints.espace.forms import EmailChangeForm, PasswordChangeForm, ProfileForm
 from app.domain import accounts, messages
+from app.domain.demandes import queries
 from app.policy import can_use_espace_personnel
 
 
@@ -20,6 +21,7 @@ def home():
         current=current_membership(),
         memberships=current_memberships(),
         unread=messages.unread_count(current_user),
+        summary=queries.espace_summary(current_user, current_membership()),
     )
 
 

@@ -6,7 +6,7 @@ never decide it, they apply it."""
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app import policy
@@ -16,7 +16,8 @@ from app.domain.pagination import Page, paginate
 from app.domain.wizard.shapes import stored_answers
 from app.domain.wizard.steps import is_other_beneficiary
 from app.extensions import db
-from app.models import Account, Attachment, Demande, Membership
+from app.models import Account, Attachment, Demande, Membership, TeleserviceVersion
+from app.models.lifecycle import Action, statuses_allowing
 
 
 def demande_by_id(demande_id: int) -> Demande | None:
@@ -95,3 +96,35 @@ def applicant_list(
     column = APPLICANT_SORTS.get(sort, APPLICANT_SORTS[DEFAULT_APPLICANT_SORT]).column
     order = column.asc() if ascending else column.desc()
     return paginate(query.order_by(order.nulls_last(), Demande.id.desc()), page)
+
+
+@dataclass(frozen=True)
+class EspaceSummary:
+    """« Espace personnel »: the demandes by thématique (téléservice) and,
+    for a référent, those waiting for the CA's avis to be transmitted."""
+
+    by_teleservice: list[tuple[str, int]]
+    to_transmit: list[Demande]
+
+
+def espace_summary(account, membership: Membership | None, waiting_limit: int = 20) -> EspaceSummary:
+    """What ``account`` sees of its structure's demandes (the policy's
+    clause), counted by téléservice in SQL; the déposées it may transmit,
+    oldest first (at most ``waiting_limit``: the list links to the rest)."""
+    where = [policy.visible_demandes_clause(account)]
+    where.append(Demande.structure_id.is_(None) if membership is None else Demande.structure_id == membership.structure_id)
+    counted = db.session.execute(
+        select(Demande.teleservice_version_id, func.count()).where(*where).group_by(Demande.teleservice_version_id)
+    ).all()
+    counts: dict[str, int] = {}
+    for version_id, count in counted:
+        titre = db.session.get(TeleserviceVersion, version_id).definition.titre
+        counts[titre] = counts.get(titre, 0) + count
+    waiting = db.session.scalars(
+        select(Demande)
+        .where(*where, Demande.status.in_(statuses_allowing(Action.TRANSMETTRE)))
+        .options(joinedload(Demande.teleservice_version), joinedload(Demande.author))
+        .order_by(Demande.deposited_at, Demande.id)
+        .limit(waiting_limit)
+    ).all()
+    return EspaceSummary(sorted(counts.items()), [d for d in waiting if policy.can_transmit(account, d)])
