@@ -67,7 +67,7 @@ def test_structure_journey(page, open_page, a11y, live_server, smtp_server, js_e
     details.get_by_label("Famille de tiers *").select_option(label="Lycée privé")
     details.get_by_label("Raison sociale *").fill("Lycée Saint-Exupéry")
     details.get_by_label("SIRET", exact=True).fill("418 166 096 00069")
-    details.get_by_label(re.compile(r"^UAI( \*)?$")).fill("0750654E")  # wrong check letter first
+    details.locator("#uai").fill("0750654E")  # wrong check letter first
     details.get_by_label("Adresse *", exact=True).fill("12 rue des Écoles")
     details.get_by_label("Code postal *").fill("31000")
     details.get_by_label("Commune *").fill("Toulouse")
@@ -81,7 +81,7 @@ def test_structure_journey(page, open_page, a11y, live_server, smtp_server, js_e
     expect(agent.locator(".govuk-error-summary")).to_contain_text("Ce numéro UAI n'est pas valide")
     expect(details.get_by_label("Raison sociale *")).to_have_value("Lycée Saint-Exupéry")
     a11y("créer une structure, erreurs")
-    details.get_by_label(re.compile(r"^UAI( \*)?$")).fill("0750654D")
+    details.locator("#uai").fill("0750654D")
     _submit(agent, "Créer la structure et envoyer l'invitation")
     expect(agent.get_by_role("heading", level=1)).to_have_text("Lycée Saint-Exupéry")
     expect(agent.get_by_text("La structure est créée.")).to_be_visible()
