@@ -93,3 +93,29 @@ class DefaultConfig:
     # (12 Mo) leaves room for one file of ATTACHMENT_MAX_BYTES and the step's form.
     ATTACHMENTS_DIR = None
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+    # --- Déclaration d'accessibilité (RGAA) ------------------------------------
+    # Set by the council after its audit (app/domain/accessibility.py). The page
+    # /accessibilite and every page's footer (« Accessibilité : … ») state
+    # ACCESSIBILITY_STATUS: "non_conforme" | "partiellement_conforme" |
+    # "totalement_conforme". With no audit the portal is « non conforme »
+    # (RGAA obligations); another status needs the audit's date and rate,
+    # consistent with it (≥ 50 % partiellement, 100 % totalement), or the
+    # portal refuses to start. Dates as "AAAA-MM-JJ"; lists as JSON lists
+    # of French sentences (FLASK_ACCESSIBILITY_NON_CONFORMITIES='["…", "…"]').
+    ACCESSIBILITY_STATUS = "non_conforme"
+    ACCESSIBILITY_DECLARATION_DATE = None  # date the declaration was established
+    ACCESSIBILITY_UPDATE_DATE = None  # date of its last update, if any
+    ACCESSIBILITY_AUDIT_DATE = None  # date of the conformity audit
+    ACCESSIBILITY_AUDITOR = None  # None: audit carried out internally; else the auditor's name
+    ACCESSIBILITY_CONFORMITY_RATE = None  # % of applicable RGAA criteria met (0–100)
+    ACCESSIBILITY_AVERAGE_RATE = None  # optional: average conformity rate of the pages
+    ACCESSIBILITY_AUDIT_REPORT_URL = None  # link to the audit report (grille), if published
+    ACCESSIBILITY_SAMPLED_PAGES = None  # None: the default sample (accessibility.DEFAULT_SAMPLE)
+    ACCESSIBILITY_NON_CONFORMITIES = []  # what the audit found, with the alternatives
+    ACCESSIBILITY_DEROGATIONS = []  # dérogations pour charge disproportionnée, explained
+    ACCESSIBILITY_EXEMPT_CONTENTS = None  # None: the users' attached documents (accessibility.DEFAULT_EXEMPT_CONTENTS)
+    ACCESSIBILITY_TEST_ENVIRONMENT = []  # the audit's combinations, e.g. "NVDA 2024.4 avec Firefox 128"
+    ACCESSIBILITY_TOOLS = []  # the audit's tools, besides the test suite's (axe-core, Nu Html Checker)
+    ACCESSIBILITY_SCHEMA_URL = None  # schéma pluriannuel de mise en accessibilité; None: « en cours de rédaction »
+    ACCESSIBILITY_ACTION_PLAN_URL = None  # plan d'action de l'année en cours

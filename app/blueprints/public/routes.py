@@ -1,8 +1,12 @@
 """Public pages (no login)."""
 
-from flask import render_template
+from flask import current_app, render_template
+from flask_login import current_user
 
+from app import policy
 from app.blueprints.public import bp
+from app.blueprints.public.site_map import site_map
+from app.domain import accessibility
 
 
 @bp.route("/")
@@ -12,7 +16,18 @@ def home():
 
 @bp.route("/accessibilite")
 def accessibilite():
-    return render_template("public/accessibilite.html")
+    return render_template(
+        "public/accessibilite.html",
+        declaration=accessibility.declaration(current_app.config),
+        long_date=accessibility.format_long_date,
+        rate=accessibility.format_rate,
+        accessibility=accessibility,
+    )
+
+
+@bp.route("/plan-du-site")
+def plan_du_site():
+    return render_template("public/plan_du_site.html", sections=site_map(current_user, policy))
 
 
 @bp.route("/mentions-legales")

@@ -143,10 +143,16 @@ def render_receipt_html(demande: Demande, fingerprint: str, verify_url: str) -> 
     )
 
 
+# PDF/UA-1 (ISO 14289-1): tagged PDF (structure tree, /MarkInfo Marked), the
+# document's language (/Lang) and title (shown as the window title), the
+# « pdfuaid:part=1 » identification in the XMP metadata.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def render_pdf(html: str) -> bytes:
-    """HTML → PDF (tagged, for screen readers), nothing fetched."""
+    """HTML → PDF/UA-1 (tagged, for screen readers), nothing fetched."""
     base_url = current_app.config["PUBLIC_URL"].rstrip("/") + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=_NoFetching()).write_pdf(pdf_tags=True)
+    return HTML(string=html, base_url=base_url, url_fetcher=_NoFetching()).write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
 
 
 def make_receipt(demande: Demande) -> Receipt:

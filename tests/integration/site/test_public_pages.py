@@ -4,7 +4,8 @@ import pytest
 
 PUBLIC_PAGES = {
     "/": ["Bienvenue", "Déposez et suivez vos demandes d'aides", "CONNEXION A VOS ESPACES DÉDIÉS", "Assistance"],
-    "/accessibilite": ["Déclaration d'accessibilité", "partiellement conforme", "Défenseur des droits"],
+    "/accessibilite": ["Déclaration d'accessibilité", "non conforme", "Défenseur des droits"],
+    "/plan-du-site": ["Plan du site", "Pages publiques", "Espace usager"],
     "/mentions-legales": ["Mentions légales", "Éditeur"],
     "/donnees-personnelles": ["Données personnelles", "Vos droits"],
     "/assistance": ["Assistance", "Nous contacter"],
