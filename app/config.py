@@ -54,10 +54,21 @@ class DefaultConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
+    # Authentication limits (app/domain/throttles.py): they slow an attacker,
+    # never lock an owner out. Several tiers separated by « ; »: the more
+    # attempts, the longer the wait. Wrong passwords are throttled per (client
+    # address, identifiant) — the owner logging in from elsewhere is never
+    # stopped — and per address for any identifiant (failed logins only).
+    LOGIN_THROTTLE_PER_ADDRESS_AND_IDENTIFIANT = "5 per 5 minutes; 10 per hour; 20 per day"
     LOGIN_RATE_LIMIT_PER_IP = "20 per 10 minutes"
-    LOGIN_RATE_LIMIT_PER_IDENTIFIANT = "5 per 10 minutes"
+    # « Créer un compte »: accounts created (activation emails) per address and per email.
+    REGISTRATION_RATE_LIMIT_PER_IP = "5 per hour; 20 per day"
+    REGISTRATION_RATE_LIMIT_PER_EMAIL = "3 per day"
+    # Recovery: requests per address (the route), emails per address typed (the operation).
     RECOVERY_RATE_LIMIT_PER_IP = "10 per hour"
     RECOVERY_RATE_LIMIT_PER_EMAIL = "3 per hour"
+    # New activation emails for one pending account.
+    ACTIVATION_RESEND_RATE_LIMIT_PER_ACCOUNT = "3 per hour; 10 per day"
 
     # Mail: with no MAIL_SERVER, mails stay in the outbox (development viewer).
     MAIL_SERVER = None

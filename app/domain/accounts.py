@@ -1,15 +1,31 @@
 """Account operations: registration, activation, login, recovery, profile.
-The council's agents are accounts too (``app.domain.agents``)."""
+The council's agents are accounts too (``app.domain.agents``).
+
+Identifiants have two namespaces. The council's agents are named in the
+agents' form, with a dot (« prénom.nom », « instructeur.region »,
+« admin.region »); people registering through « Créer un compte » may not
+take that form (``is_agents_form``), whatever exists: so « Cet identifiant
+est déjà utilisé » never confirms an agent's identifiant, and trying
+« instructeur.region » tells nothing about it. Accounts created before this
+rule keep their identifiant (nothing is renamed); the portal's own data
+(``create_active_account``, the demo) is not a registration.
+
+Throttles (``app.domain.throttles``) slow what an attacker repeats: wrong
+passwords per (client address, identifiant), accounts created per address
+and per email, recovery emails per address typed, activation emails per
+account.
+"""
 
 import enum
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
-from flask import current_app
+from flask import current_app, render_template
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.domain import invitations
+from app.domain import invitations, throttles
 from app.domain.audit import record_event
 from app.domain.base import DomainError, OperationContext, operation
 from app.domain.links import external_url
@@ -18,14 +34,46 @@ from app.domain.passwords import hash_password, needs_rehash, verify_against_not
 from app.domain.tokens import TokenPurpose, TokenState, fingerprint, make_token, read_token
 from app.domain.values import duration_text
 from app.extensions import db
-from app.models import Account, AccountStatus
+from app.models import Account, AccountStatus, AuditEvent
 from app.models.accounts import new_session_nonce
 from app.models.types import utcnow
 
 IDENTIFIANT_TAKEN = "Cet identifiant est déjà utilisé : choisissez-en un autre."
+AGENTS_MARK = "."
+RESERVED_FOR_AGENTS = (
+    "L'identifiant ne peut pas contenir de point (.) : cette forme est réservée aux agents de la Région. "
+    "Choisissez un identifiant sans point, par exemple jdupont ou jeanne-dupont"
+)
+
+
+class TooManyAttempts(DomainError):
+    """A throttle refused the operation; ``wait`` says for how long."""
+
+    def __init__(self, message: str, wait: throttles.Wait, field: str | None = None):
+        super().__init__(message, field=field)
+        self.wait = wait
+
+
+def is_agents_form(identifiant: str) -> bool:
+    """Whether ``identifiant`` has the agents' form (« prénom.nom »), which
+    « Créer un compte » refuses."""
+    return AGENTS_MARK in (identifiant or "")
+
+
+def registration_identifiant_error(identifiant: str) -> str | None:
+    """Why « Créer un compte » refuses ``identifiant`` (agents' form first:
+    that answer never depends on which accounts exist), or None."""
+    if not identifiant:
+        return None
+    if is_agents_form(identifiant):
+        return RESERVED_FOR_AGENTS
+    return IDENTIFIANT_TAKEN if identifiant_is_taken(identifiant) else None
+
 
 def find_by_identifiant(identifiant: str) -> Account | None:
     key = identifiant.strip().casefold()
+    if "\x00" in key or len(key) > 50:  # no account has one (PostgreSQL refuses NUL in text)
+        return None
     return db.session.scalar(select(Account).where(Account.identifiant_key == key))
 
 
@@ -101,16 +149,39 @@ def register_account(
     email: str,
     invitation=None,
 ) -> Account:
-    """Create a pending account and send its activation email. Created from
-    an invitation link, the account joins that structure once activated."""
+    """Create a pending account and send its activation email (« Créer un
+    compte »). Created from an invitation link, the account joins that
+    structure once activated. Refused when too many accounts were created
+    lately from the client's address or with this email (each activation
+    email goes to an address nobody has proved yet). The identifiant's form
+    — not the agents' — is checked with the form's fields, like its
+    characters (``registration_identifiant_error``, run by the page): the
+    test suite's factories register dotted identifiants through here."""
     account = new_account(
         identifiant=identifiant, password=password, civilite=civilite, nom=nom, prenom=prenom, email=email, status=AccountStatus.PENDING
     )
+    _throttle_registration(ctx, email)
     record_event(ctx, "account.registered", account)
     if invitation is not None:
         invitations.reserve_for_registration(invitation, account)
     _queue_activation_mail(account)
     return account
+
+
+def _throttle_registration(ctx: OperationContext, email: str) -> None:
+    wait = throttles.REGISTRATION_PER_ADDRESS.attempt(ctx.ip)
+    if wait:
+        raise TooManyAttempts(
+            f"Trop de comptes ont été créés depuis votre connexion : réessayez dans {wait.text}.", wait
+        )
+    wait = throttles.REGISTRATION_PER_EMAIL.attempt(email)
+    if wait:
+        raise TooManyAttempts(
+            "Trop de comptes ont été créés avec cette adresse électronique ces derniers temps : "
+            f"réessayez dans {wait.text}. Si vous avez déjà un compte, récupérez plutôt vos informations de connexion.",
+            wait,
+            field="email",
+        )
 
 
 @operation
@@ -168,9 +239,17 @@ def activate_account(ctx: OperationContext, token: str) -> LinkResult:
 
 @operation
 def resend_activation(ctx: OperationContext, account: Account) -> bool:
-    """Send a fresh activation link to a still-pending account."""
+    """Send a fresh activation link to a still-pending account; refused
+    (``TooManyAttempts``) after ``ACTIVATION_RESEND_RATE_LIMIT_PER_ACCOUNT``."""
     if account.status != AccountStatus.PENDING:
         return False
+    wait = throttles.ACTIVATION_RESEND.attempt(account.id)
+    if wait:
+        raise TooManyAttempts(
+            "Plusieurs courriels d'activation vous ont déjà été envoyés : consultez votre messagerie "
+            f"(pensez aux courriers indésirables). Vous pourrez en demander un nouveau dans {wait.text}.",
+            wait,
+        )
     _queue_activation_mail(account)
     record_event(ctx, "account.activation_resent", account)
     return True
@@ -208,23 +287,35 @@ class LoginOutcome(enum.StrEnum):
     INVALID = "invalid"  # unknown identifiant or wrong password: never told apart
     PENDING = "pending"  # right password, account not activated yet
     DISABLED = "disabled"
+    THROTTLED = "throttled"  # too many attempts for this identifiant from this address: not checked
 
 
 @dataclass(frozen=True)
 class LoginResult:
     outcome: LoginOutcome
     account: Account | None = None
+    wait: throttles.Wait | None = None
 
 
 @operation
 def authenticate(ctx: OperationContext, identifiant: str, password: str) -> LoginResult:
-    """Check credentials; on success record the login (and upgrade the hash)."""
+    """Check credentials; on success record the login (and upgrade the hash).
+
+    Each attempt is counted for (client address, identifiant) before the
+    password is checked, atomically; past the configured tiers the password
+    is not checked at all (``THROTTLED``, with how long to wait), for that
+    pair only: the owner logging in from another address is not stopped,
+    and a right password clears the pair's count."""
+    wait = throttles.LOGIN.attempt(ctx.ip, identifiant)
+    if wait:
+        return LoginResult(LoginOutcome.THROTTLED, wait=wait)
     account = find_by_identifiant(identifiant)
     if account is None:
         verify_against_nothing(password)
         return LoginResult(LoginOutcome.INVALID)
     if not verify_password(account.password_hash, password):
         return LoginResult(LoginOutcome.INVALID)
+    throttles.LOGIN.clear(ctx.ip, identifiant)
     if account.status == AccountStatus.PENDING:
         return LoginResult(LoginOutcome.PENDING, account)
     if account.status == AccountStatus.DISABLED:
@@ -251,31 +342,64 @@ def password_reset_link(account: Account) -> str:
     return external_url("auth.reset_password", token=token)
 
 
+RECOVERY_SUBJECT = "Vos informations de connexion au Portail des aides"
+
+
 @operation
 def request_recovery(ctx: OperationContext, email: str) -> int:
     """Email the identifiant(s) and a password-reset link for every account
     with this address. Returns how many accounts matched — for tests and logs
-    only: the page shown to the user must not depend on it."""
-    accounts = list(
+    only: the page shown to the user must not depend on it.
+
+    The same work is done whatever the address, so that the response time
+    does not tell whether an account uses it: for an unknown address a
+    decoy link is signed and the same email rendered (and dropped), and one
+    row is written as for a known one (the audit event
+    « account.recovery_unknown_address », without the address). Refused
+    (``TooManyAttempts``, same answer for any address) after
+    ``RECOVERY_RATE_LIMIT_PER_EMAIL`` requests for the address."""
+    wait = throttles.RECOVERY_PER_EMAIL.attempt(email)
+    if wait:
+        raise TooManyAttempts(
+            "Plusieurs demandes ont déjà été faites pour cette adresse électronique : si un compte l'utilise, "
+            "les courriels sont dans sa messagerie (pensez aux courriers indésirables). "
+            f"Vous pourrez faire une nouvelle demande dans {wait.text}.",
+            wait,
+            field="email",
+        )
+    found = list(
         db.session.scalars(
             select(Account)
             .where(func.lower(Account.email) == email.casefold(), Account.status != AccountStatus.DISABLED)
             .order_by(Account.identifiant)
         )
     )
-    if not accounts:
+    validity = duration_text(current_app.config["PASSWORD_RESET_MAX_AGE"])
+    if not found:
+        _decoy_recovery(ctx, email, validity)
         return 0
-    entries = [{"account": account, "link": password_reset_link(account)} for account in accounts]
-    queue_mail(
-        accounts[0].email,
-        "Vos informations de connexion au Portail des aides",
-        "recovery",
-        entries=entries,
-        validity=duration_text(current_app.config["PASSWORD_RESET_MAX_AGE"]),
-    )
-    for account in accounts:
+    entries = [{"account": account, "link": password_reset_link(account)} for account in found]
+    queue_mail(found[0].email, RECOVERY_SUBJECT, "recovery", entries=entries, validity=validity)
+    for account in found:
         record_event(ctx, "account.recovery_requested", account)
-    return len(accounts)
+    return len(found)
+
+
+def _decoy_recovery(ctx: OperationContext, email: str, validity: str) -> None:
+    """What ``request_recovery`` does for a known address, for nobody: a
+    reset link signed, the email rendered (never stored nor sent), one row."""
+    decoy = SimpleNamespace(identifiant=email.partition("@")[0][:50] or "compte", id=0)
+    token = make_token(TokenPurpose.PASSWORD_RESET, {"a": 0, "fp": fingerprint(0, email)})
+    context = {
+        "entries": [{"account": decoy, "link": external_url("auth.reset_password", token=token)}],
+        "validity": validity,
+        "subject": RECOVERY_SUBJECT,
+        "portail_name": current_app.config["PORTAIL_NAME"],
+        "region_name": current_app.config["REGION_NAME"],
+    }
+    render_template("email/recovery.txt", **context)
+    render_template("email/recovery.html", **context)
+    db.session.add(AuditEvent(actor_id=ctx.actor_id, action="account.recovery_unknown_address", object_type="account", ip=ctx.ip, details={}))
 
 
 def check_reset_link(token: str) -> LinkResult:

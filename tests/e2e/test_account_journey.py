@@ -46,7 +46,7 @@ def test_account_journey(page, a11y, live_server, smtp_server, js_enabled):
         expect(summary).to_be_focused()
     a11y("créer un compte, erreurs")
 
-    identifiant = "prof.martin" if js_enabled else "prof.durand"
+    identifiant = "profmartin" if js_enabled else "profdurand"
     email = f"{identifiant}@lycee.example"
     page.get_by_label("Identifiant *", exact=True).fill(identifiant)
     page.get_by_label("Mot de passe *", exact=True).fill(PASSWORD)

@@ -150,7 +150,7 @@ def test_a_body_too_large_is_explained(page, portal, js_enabled, tmp_path):
 
 
 def test_too_many_attempts_are_explained(page, portal, js_enabled):
-    server = portal(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT_PER_IDENTIFIANT="1 per hour")
+    server = portal(RATELIMIT_ENABLED=True, LOGIN_THROTTLE_PER_ADDRESS_AND_IDENTIFIANT="1 per hour")
     page.goto(server.url + "/connexion")
     for _ in range(2):
         page.get_by_label("Identifiant", exact=True).fill("prof")

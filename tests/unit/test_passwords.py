@@ -9,7 +9,7 @@ from app.domain.passwords import hash_password, password_policy_errors, verify_p
 
 @pytest.mark.parametrize(
     "password",
-    ["Motdepasse-2026!", "Àbcdefghijk1$", "correct Horse 9 battery", "ZZZZzzzz1234%%"],
+    ["Motdepasse-2026!", "Élan-Horizon-73$", "correct Horse 9 battery", "ZZZZzzzz1234%%"],
 )
 def test_accepted_passwords(password):
     assert password_policy_errors(password, "jdupont") == []

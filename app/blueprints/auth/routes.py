@@ -7,6 +7,7 @@ from flask_wtf.csrf import generate_csrf
 from app.blueprints.auth import bp
 from app.blueprints.auth.forms import LoginForm, RecoveryForm, RegisterForm, ResetPasswordForm
 from app.blueprints.common import limits
+from app.blueprints.common.errors import render_error
 from app.blueprints.common.forms import EmptyForm
 from app.blueprints.common.responses import form_page, operation_context, redirect_to, render_invalid, safe_next_url
 from app.domain import accounts, invitations, memberships
@@ -51,8 +52,10 @@ def register():
 
     form = _register_form(invitation)
     def identifiant_free(form):
-        taken = form.identifiant.data and accounts.identifiant_is_taken(form.identifiant.data)
-        return {"identifiant": accounts.IDENTIFIANT_TAKEN} if taken else {}
+        # The agents' form is refused before anything is looked up: trying an
+        # agent's identifiant tells nothing about it.
+        error = accounts.registration_identifiant_error(form.identifiant.data)
+        return {"identifiant": error} if error else {}
 
     return form_page(form, "auth/register.html", register, registered, check=identifiant_free, invitation=invitation, token=token)
 
@@ -99,9 +102,7 @@ def resend_after_expiry(token):
     if not form.validate_on_submit():
         abort(400)
     account = accounts.pending_account_from_expired_link(token)
-    if account is not None:
-        accounts.resend_activation(operation_context(), account)
-    return redirect_to(url_for("auth.activation_resent"))
+    return _resend_activation(account)
 
 
 @bp.route("/activation/renvoyer", methods=["POST"])
@@ -112,9 +113,23 @@ def resend_for_pending_login():
     if not form.validate_on_submit():
         abort(400)
     account = accounts.account_by_id(session.pop("pending_account_id", None))
+    return _resend_activation(account)
+
+
+def _resend_activation(account):
+    """A new activation email, unless too many were sent lately (429, how long to wait)."""
     if account is not None:
-        accounts.resend_activation(operation_context(), account)
+        try:
+            accounts.resend_activation(operation_context(), account)
+        except accounts.TooManyAttempts as refusal:
+            return _too_many(refusal.message, refusal.wait)
     return redirect_to(url_for("auth.activation_resent"))
+
+
+def _too_many(message: str, wait, link: dict | None = None):
+    """429 « Trop de tentatives » saying how long to wait (also in ``Retry-After``)."""
+    page, status = render_error(429, message, link=link)
+    return page, status, {"Retry-After": str(wait.seconds)}
 
 
 @bp.route("/activation/courriel-renvoye")
@@ -130,8 +145,11 @@ def activation_resent():
 @bp.route("/connexion", methods=["GET", "POST"], defaults={"espace": None})
 @bp.route("/connexion/<espace>", methods=["GET", "POST"])
 @limits.per_address("LOGIN_RATE_LIMIT_PER_IP", methods=["POST"], deduct_when=_failed)
-@limits.per_form_value("LOGIN_RATE_LIMIT_PER_IDENTIFIANT", "identifiant", methods=["POST"], deduct_when=_failed)
 def login(espace):
+    """« Se connecter ». Wrong passwords are throttled per (client address,
+    identifiant) by ``accounts.authenticate``, and per address for any
+    identifiant by the limit above: an attacker is slowed down, the owner
+    logging in from elsewhere is not."""
     espace_obj = ESPACES_BY_SLUG.get(espace) if espace else None
     if espace and espace_obj is None:
         abort(404)
@@ -152,6 +170,13 @@ def login(espace):
         session["espace"] = espace_obj.slug if espace_obj else None
         _say_which_espace_fits(result.account, espace_obj)
         return redirect_to(next_url or _home_for(result.account))
+    if result.outcome is accounts.LoginOutcome.THROTTLED:
+        message = (
+            f"Trop de tentatives : réessayez dans {result.wait.text}. Par sécurité, après plusieurs mots de passe "
+            "incorrects, cet identifiant ne peut plus être essayé depuis votre connexion pendant quelque temps. "
+            "Si vous avez oublié votre mot de passe, récupérez vos informations de connexion."
+        )
+        return _too_many(message, result.wait, {"href": url_for("auth.recover"), "text": "Récupérer mes informations de connexion"})
     if result.outcome is accounts.LoginOutcome.PENDING:
         session["pending_account_id"] = result.account.id
         context["pending"] = True
@@ -212,8 +237,10 @@ def csrf_token():
 
 @bp.route("/recuperer-mes-informations", methods=["GET", "POST"])
 @limits.per_address("RECOVERY_RATE_LIMIT_PER_IP", methods=["POST"])
-@limits.per_form_value("RECOVERY_RATE_LIMIT_PER_EMAIL", "email", methods=["POST"])
 def recover():
+    """« Récupérer mes informations de connexion »: the same answer, and the
+    same work, whatever the address (``accounts.request_recovery``, which
+    also limits the requests per address typed)."""
     def ask(form):
         accounts.request_recovery(operation_context(), form.email.data)
         return form.email.data

@@ -1,8 +1,11 @@
 """Rate limits on the routes that need them (login, recovery, the public
 verification), their values read from the configuration at each request
-(``LOGIN_RATE_LIMIT_PER_IP``…). The one place the views reach the limiter."""
+(``LOGIN_RATE_LIMIT_PER_IP``…). The one place the views reach the limiter.
+Limits per value typed (an identifiant, an email) are the domain's
+throttles (``app.domain.throttles``): they count per (address, value), so
+nobody can lock another person out by typing their identifiant."""
 
-from flask import current_app, request
+from flask import current_app
 
 from app.extensions import limiter
 
@@ -14,16 +17,6 @@ def _configured(key: str):
 def per_address(config_key: str, **options):
     """At most the configured number of requests per client address."""
     return limiter.limit(_configured(config_key), **options)
-
-
-def per_form_value(config_key: str, field: str, **options):
-    """At most the configured number per value typed in ``field`` (an
-    identifiant, an email), whoever sends it."""
-    return limiter.limit(
-        _configured(config_key),
-        key_func=lambda: f"{request.endpoint}:{request.form.get(field, '').strip().casefold()}",
-        **options,
-    )
 
 
 def fixed(limit: str, **options):

@@ -113,8 +113,11 @@ def test_usager_gets_a_french_403_on_the_back_office(client, mode):
     assert "Accès refusé" in body
 
 
-def test_rate_limit_per_identifiant(make_app, mode):
-    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT_PER_IDENTIFIANT="3 per 10 minutes")
+def test_wrong_passwords_throttle_the_address_and_identifiant_pair(make_app, mode):
+    """The old rule locked the identifiant for everyone; now the pair (client
+    address, identifiant) waits, told for how long, and its password is not
+    even checked."""
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_THROTTLE_PER_ADDRESS_AND_IDENTIFIANT="3 per 10 minutes")
     client = app.test_client()
     with app.app_context():
         make_account()
@@ -122,9 +125,14 @@ def test_rate_limit_per_identifiant(make_app, mode):
         assert mode.post(client, "/connexion", {"identifiant": "jdupont", "password": "faux"}).status_code == 422
     blocked = mode.post(client, "/connexion", {"identifiant": "JDupont", "password": PASSWORD})
     body = html.unescape(mode.assert_page(blocked, status=429))
-    assert "Trop de tentatives" in body
-    # another identifiant from the same address is not blocked by this limit
+    assert "Trop de tentatives : réessayez dans 10 minutes" in body
+    assert 590 <= int(blocked.headers["Retry-After"]) <= 600
+    # another identifiant from the same address is not blocked by this throttle
     assert client.post("/connexion", data={"identifiant": "autre", "password": "x"}).status_code == 422
+    # the owner, from another address, logs in with the right password
+    owner = app.test_client()
+    response = owner.post("/connexion", data={"identifiant": "jdupont", "password": PASSWORD}, environ_base={"REMOTE_ADDR": "198.51.100.20"})
+    assert response.status_code == 303
 
 
 def test_rate_limit_per_ip(make_app):
@@ -138,7 +146,7 @@ def test_rate_limit_per_ip(make_app):
 
 
 def test_successful_logins_do_not_count_towards_the_limit(make_app):
-    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT_PER_IDENTIFIANT="2 per 10 minutes")
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_THROTTLE_PER_ADDRESS_AND_IDENTIFIANT="2 per 10 minutes")
     client = app.test_client()
     with app.app_context():
         make_account()
