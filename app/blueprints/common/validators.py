@@ -11,6 +11,7 @@ import re
 
 from wtforms.validators import DataRequired, StopValidation, ValidationError
 
+from app.blueprints.common.responses import operation_context
 from app.domain import files
 from app.domain.passwords import password_policy_errors
 
@@ -91,10 +92,11 @@ class PasswordPolicy:
 
 class AcceptedFile:
     """A file field: if a file was sent, it must be one the portal accepts
-    (``app.domain.files``: format by content, size), so that its refusal
-    shows with the form's other errors."""
+    (``app.domain.files``: format by content, size, antivirus), so that its
+    refusal shows with the form's other errors; an infected file is
+    recorded as sent by the current account."""
 
     def __call__(self, form, field):
-        refusal = files.refusal_of(field.data)
+        refusal = files.refusal_of(field.data, ctx=operation_context())
         if refusal:
             raise ValidationError(refusal)

@@ -31,8 +31,10 @@ def document_of(demande: Demande, attachment_id: int) -> Attachment | None:
 
 
 def document_note(attachment: Attachment) -> str | None:
-    """What a document list adds after a file's name (the CA's procès-verbal)."""
-    return "procès-verbal du Conseil d'Administration" if attachment.slot == PV_SLOT else None
+    """What a document list adds after a file's name: the CA's procès-verbal,
+    a file held by the antivirus."""
+    notes = ["procès-verbal du Conseil d'Administration" if attachment.slot == PV_SLOT else None, attachment.scan_note]
+    return " – ".join(note for note in notes if note) or None
 
 
 def beneficiary_name(demande: Demande) -> str:
