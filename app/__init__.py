@@ -94,7 +94,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table on db.metadata, for the migrations)
-    from app.domain import accounts, files, organisations
+    from app.domain import accounts, audit, files, organisations
     from app.integrations import mail_sender
 
     # A look-up configuration that cannot work stops the portal at start-up,
@@ -108,6 +108,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     mail_sender.init_app(app)
     files.init_app(app)
+    audit.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -69,6 +69,8 @@ class DefaultConfig:
     RECOVERY_RATE_LIMIT_PER_EMAIL = "3 per hour"
     # New activation emails for one pending account.
     ACTIVATION_RESEND_RATE_LIMIT_PER_ACCOUNT = "3 per hour; 10 per day"
+    # Confirmation links sent to an invited address, per invitation (app/domain/invitations.py).
+    INVITATION_CONFIRMATION_RATE_LIMIT = "3 per hour; 10 per day"
 
     # Mail: with no MAIL_SERVER, mails stay in the outbox (development viewer).
     MAIL_SERVER = None

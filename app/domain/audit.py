@@ -1,12 +1,20 @@
-"""The audit trail: recording events (within the caller's transaction),
-how each reads, and the histories pages show (a demande's, a structure's,
-an agent's)."""
+"""The audit trail: recording events (within the caller's transaction, or
+— for a refusal — whatever becomes of it), how each reads, and the
+histories pages show (a demande's, a structure's, an agent's)."""
 
-from sqlalchemy import select
+import logging
+
+from flask import Flask
+from sqlalchemy import event, select
 
 from app.domain.base import OperationContext
 from app.extensions import db
 from app.models import Account, AuditEvent, Demande, Structure
+from app.models.types import utcnow
+
+log = logging.getLogger(__name__)
+
+_KEPT = "audit_events_kept"  # session.info: events to write whatever the transaction becomes
 
 
 def record_event(ctx: OperationContext, action: str, obj, structure=None, **details) -> AuditEvent:
@@ -26,6 +34,40 @@ def record_event(ctx: OperationContext, action: str, obj, structure=None, **deta
     return event
 
 
+def record_refusal(ctx: OperationContext, action: str, object_type: str, object_id: int | None = None,
+                   structure_id: int | None = None, **details) -> None:
+    """An audit event that must outlive the refusal it records (an infected
+    file, an invitation used by another account): the operation that
+    refuses rolls back, so the event is written on a connection of its own
+    once the current transaction has ended, committed or not."""
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that the end of this transaction is seen
+    row = {"actor_id": ctx.actor_id, "ip": ctx.ip, "action": action, "object_type": object_type, "object_id": object_id,
+           "structure_id": structure_id, "details": details, "created_at": utcnow()}
+    session.info.setdefault(_KEPT, []).append(row)
+
+
+def _write_kept_events(session, transaction) -> None:
+    if transaction.parent is not None:
+        return
+    events = session.info.pop(_KEPT, None)
+    if not events:
+        return
+    try:  # the session's transaction is over: no lock is held
+        with session.get_bind().connect() as connection:
+            connection.execute(AuditEvent.__table__.insert(), events)
+            connection.commit()
+    except Exception:
+        log.exception("could not record %d audit event(s) of refusals: %r", len(events), events)
+
+
+def init_app(app: Flask) -> None:
+    """Watch the sessions' transactions (once per process, for every application)."""
+    if not event.contains(db.session, "after_transaction_end", _write_kept_events):
+        event.listen(db.session, "after_transaction_end", _write_kept_events)
+
+
 # How each action reads in a history (structure history, later demandes).
 ACTION_LABELS = {
     "structure.created": "Structure créée",
@@ -34,6 +76,8 @@ ACTION_LABELS = {
     "invitation.sent": "Invitation envoyée",
     "invitation.resent": "Invitation renvoyée",
     "invitation.cancelled": "Invitation annulée",
+    "invitation.confirmation_sent": "Lien de confirmation envoyé à l'adresse invitée (pour un autre compte)",
+    "invitation.refused_other_account": "Invitation refusée à un compte d'une autre adresse",
     "membership.started": "Compte rattaché à la structure",
     "membership.ended": "Compte détaché de la structure",
     "membership.referent_handed_over": "Rôle de référent confié",

@@ -81,11 +81,11 @@ from filetype.types.image import Jpeg, Png
 from flask import Flask, current_app
 from sqlalchemy import event, select
 
-from app.domain.audit import record_event
+from app.domain.audit import record_event, record_refusal
 from app.domain.base import SYSTEM, DomainError, OperationContext, operation
 from app.extensions import db
 from app.integrations import antivirus
-from app.models import Attachment, AuditEvent
+from app.models import Attachment
 from app.models.demandes import ScanStatus
 from app.models.types import utcnow
 
@@ -444,9 +444,10 @@ def _refuse_infected(ctx: OperationContext, upload: Upload, verdict: antivirus.V
         digest.update(chunk)
     stream.seek(0)
     log.warning("upload refused: %s found by clamd (sha256 %s)", verdict.virus, digest.hexdigest())
-    _note_event(
+    record_refusal(
         ctx,
         "file.infected",
+        Attachment.__tablename__,
         name=safe_download_name(upload.filename),
         name_as_sent=name_as_sent(upload.filename),
         virus=verdict.virus,
@@ -529,7 +530,6 @@ def delete_stored(directory, stored_name: str) -> None:
 
 _PENDING = "files_written"  # session.info: files written by the transaction under way
 _DOOMED = "files_to_delete"  # session.info: files to delete once the transaction commits
-_EVENTS = "files_events"  # session.info: audit events to write whatever the transaction becomes
 
 
 def directory() -> Path:
@@ -546,14 +546,6 @@ def _session_info() -> dict:
 
 def _note(key: str, stored_name: str) -> None:
     _session_info().setdefault(key, []).append((str(directory()), stored_name))
-
-
-def _note_event(ctx: OperationContext, action: str, **details) -> None:
-    """An audit event that must outlive the refusal it records: written in
-    its own transaction once the current one has ended (committed or not)."""
-    row = {"actor_id": ctx.actor_id, "ip": ctx.ip, "action": action, "object_type": Attachment.__tablename__,
-           "object_id": None, "structure_id": None, "details": details, "created_at": utcnow()}
-    _session_info().setdefault(_EVENTS, []).append(row)
 
 
 def store_upload(upload: Upload) -> StoredFile:
@@ -586,27 +578,12 @@ def _after_commit(session) -> None:
 
 
 def _after_transaction_end(session, transaction) -> None:
-    """A transaction ended: the files it wrote without committing must not
-    stay; the audit events it noted are written in any case."""
+    """A transaction ended without a commit: the files it wrote must not stay."""
     if transaction.parent is not None:
         return
     session.info.pop(_DOOMED, None)
     for folder, stored_name in session.info.pop(_PENDING, []):
         _delete_quietly(folder, stored_name, "a file of a change that was not committed")
-    events = session.info.pop(_EVENTS, None)
-    if events:
-        _write_events(session, events)
-
-
-def _write_events(session, events: list[dict]) -> None:
-    """Insert audit events on a connection of their own (the session's
-    transaction is over: no lock is held)."""
-    try:
-        with session.get_bind().connect() as connection:
-            connection.execute(AuditEvent.__table__.insert(), events)
-            connection.commit()
-    except Exception:
-        log.exception("could not record %d audit event(s) of refused files: %r", len(events), events)
 
 
 def _delete_quietly(folder: str, stored_name: str, what: str) -> None:

@@ -3,16 +3,28 @@
 The link carries the invitation's id and nonce, signed (72 hours). Resending
 changes the nonce, so the previous link stops working; accepting or
 cancelling changes the status, so the link works once.
+
+An invitation is bound to its addressee, not to whoever holds the link: an
+existing account accepts it only when its email (proved by its activation
+or its confirmed change) is the invited address. Another account is told
+so; it may log in with the invited address's account, or have a
+confirmation link sent to the invited address (``send_confirmation``): that
+link is the invitation's own, naming the account too, and only that
+account may accept with it — whoever reads the invited mailbox agrees to
+it. The invitation stays valid meanwhile. Every acceptance is audited with
+both addresses.
 """
 
 import enum
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from app import policy
-from app.domain.audit import record_event
+from app.domain import throttles
+from app.domain.audit import record_event, record_refusal
 from app.domain.base import DomainError, OperationContext, operation, require
 from app.domain.links import external_url
 from app.domain.outbox import queue_mail
@@ -24,9 +36,13 @@ from app.models.structures import new_nonce
 from app.models.types import utcnow
 
 
-def invitation_token(invitation: Invitation) -> str:
-    """What the invitation's link carries: its id and nonce, signed."""
-    return make_token(TokenPurpose.INVITATION, {"i": invitation.id, "n": invitation.nonce})
+def invitation_token(invitation: Invitation, for_account: Account | None = None) -> str:
+    """What the invitation's link carries: its id and nonce, signed; for a
+    confirmation sent to the invited address, the account it confirms."""
+    payload = {"i": invitation.id, "n": invitation.nonce}
+    if for_account is not None:
+        payload["a"] = for_account.id
+    return make_token(TokenPurpose.INVITATION, payload)
 
 
 def invitation_link(invitation: Invitation) -> str:
@@ -146,6 +162,15 @@ class LinkState(enum.StrEnum):
 class InvitationCheck:
     state: LinkState
     invitation: Invitation | None = None
+    for_account_id: int | None = None  # a confirmation link: the one account it lets accept
+
+    def addressed_to(self, account: Account) -> bool:
+        """Whether ``account`` may accept the invitation at once: its email
+        is the invited address, or this is the confirmation link sent to
+        that address for this account."""
+        if self.invitation is None or account is None or not account.is_authenticated:
+            return False
+        return self.for_account_id == account.id or (account.email or "").casefold() == self.invitation.email.casefold()
 
 
 def check_link(token: str) -> InvitationCheck:
@@ -163,10 +188,13 @@ def check_link(token: str) -> InvitationCheck:
         return InvitationCheck(LinkState.REPLACED, invitation)
     if reading.state is TokenState.EXPIRED or is_expired(invitation):
         return InvitationCheck(LinkState.EXPIRED, invitation)
-    return InvitationCheck(LinkState.VALID, invitation)
+    for_account_id = payload.get("a") if isinstance(payload.get("a"), int) else None
+    return InvitationCheck(LinkState.VALID, invitation, for_account_id)
 
 
-def _attach(ctx: OperationContext, invitation: Invitation, account: Account) -> Membership:
+def _attach(ctx: OperationContext, invitation: Invitation, account: Account, how: str) -> Membership:
+    """Make ``account`` a member as invited; ``how`` says what proved it the
+    addressee (audited: « adresse », « lien de confirmation », « inscription »)."""
     if db.session.scalar(
         select(Membership).where(
             Membership.structure_id == invitation.structure_id,
@@ -184,17 +212,75 @@ def _attach(ctx: OperationContext, invitation: Invitation, account: Account) -> 
     record_event(
         ctx, "membership.started", membership, structure=invitation.structure,
         account=account.identifiant, role=invitation.role,
+        invited_email=invitation.email, account_email=account.email, proved_by=how,
     )
     return membership
 
 
-@operation
-def accept(ctx: OperationContext, token: str, account: Account) -> Membership:
-    """An existing account follows its invitation link and accepts it."""
+class NotTheAddressee(DomainError):
+    """An account whose email is not the invited address tried to accept."""
+
+
+def not_the_addressee_message(invitation: Invitation, account: Account) -> str:
+    return (
+        f"Cette invitation a été envoyée à l'adresse {invitation.email}, et votre compte {account.identifiant} "
+        f"utilise l'adresse {account.email} : il ne peut pas l'accepter directement. Connectez-vous avec le compte "
+        f"qui utilise l'adresse {invitation.email}, ou recevez à cette adresse un lien de confirmation pour rattacher "
+        "votre compte. L'invitation reste valable."
+    )
+
+
+def _valid(token: str) -> InvitationCheck:
     check = check_link(token)
     if check.state is not LinkState.VALID:
         raise DomainError("Ce lien d'invitation ne peut plus être utilisé.")
-    return _attach(ctx, check.invitation, account)
+    return check
+
+
+@operation
+def accept(ctx: OperationContext, token: str, account: Account) -> Membership:
+    """An existing account follows its invitation link and accepts it: only
+    the addressee (``InvitationCheck.addressed_to``); anyone else gets
+    ``NotTheAddressee`` and the invitation stays valid."""
+    check = _valid(token)
+    if not check.addressed_to(account):
+        record_refusal(
+            ctx, "invitation.refused_other_account", Invitation.__tablename__, check.invitation.id, check.invitation.structure_id,
+            invited_email=check.invitation.email, account_email=account.email, account=account.identifiant,
+        )
+        raise NotTheAddressee(not_the_addressee_message(check.invitation, account))
+    how = "lien de confirmation" if check.for_account_id == account.id else "adresse"
+    return _attach(ctx, check.invitation, account, how)
+
+
+@operation
+def send_confirmation(ctx: OperationContext, token: str, account: Account) -> Invitation:
+    """Email the invited address a link that lets ``account`` (whose email
+    differs) accept: whoever reads that mailbox agrees to it. Limited per
+    invitation (``INVITATION_CONFIRMATION_RATE_LIMIT``)."""
+    check = _valid(token)
+    invitation = check.invitation
+    wait = throttles.INVITATION_CONFIRMATION.attempt(invitation.id)
+    if wait:
+        raise DomainError(
+            f"Plusieurs liens de confirmation ont déjà été envoyés à l'adresse {invitation.email} : consultez cette "
+            f"messagerie (pensez aux courriers indésirables). Vous pourrez en demander un nouveau dans {wait.text}."
+        )
+    queue_mail(
+        invitation.email,
+        f"Confirmez le rattachement d'un compte à {invitation.structure.raison_sociale}",
+        "invitation_confirmation",
+        invitation=invitation,
+        structure=invitation.structure,
+        account=account,
+        link=external_url("structure.invitation", token=invitation_token(invitation, for_account=account)),
+        expires_at=invitation.sent_at + timedelta(seconds=current_app.config["INVITATION_MAX_AGE"]),
+    )
+    record_event(
+        ctx, "invitation.confirmation_sent", invitation, structure=invitation.structure,
+        invited_email=invitation.email, account_email=account.email, account=account.identifiant,
+    )
+    return invitation
 
 
 def reserve_for_registration(invitation: Invitation, account: Account) -> None:
@@ -211,7 +297,7 @@ def attach_after_activation(ctx: OperationContext, account: Account) -> list[Mem
             Invitation.pending_account_id == account.id, Invitation.status == InvitationStatus.SENT
         )
     ).all()
-    return [_attach(ctx, invitation, account) for invitation in invitations]
+    return [_attach(ctx, invitation, account, "inscription") for invitation in invitations]
 
 
 def invitation_of(structure_id: int, invitation_id: int) -> Invitation | None:

@@ -113,3 +113,5 @@ REGISTRATION_PER_EMAIL = Throttle("registration-email", "REGISTRATION_RATE_LIMIT
 RECOVERY_PER_EMAIL = Throttle("recovery-email", "RECOVERY_RATE_LIMIT_PER_EMAIL")
 # New activation emails for one account.
 ACTIVATION_RESEND = Throttle("activation-resend", "ACTIVATION_RESEND_RATE_LIMIT_PER_ACCOUNT")
+# Confirmation links sent to an invited address (for another account to accept).
+INVITATION_CONFIRMATION = Throttle("invitation-confirmation", "INVITATION_CONFIRMATION_RATE_LIMIT")

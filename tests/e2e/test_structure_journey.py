@@ -90,12 +90,12 @@ def test_structure_journey(page, open_page, a11y, live_server, smtp_server, js_e
     # The référent follows the invitation, creates and activates its account.
     referent = open_page()
     invitation = _link(smtp_server, "direction@lycee.example", "Invitation", "/invitation/")
-    _create_account(referent, a11y, invitation, "p.bernard", "référent")
+    _create_account(referent, a11y, invitation, "pbernard", "référent")
     referent.goto(_link(smtp_server, "direction@lycee.example", "Activez", "/activation/"))
     expect(referent.get_by_text("Votre compte est rattaché à Lycée Saint-Exupéry")).to_be_visible()
     a11y("activation du référent", referent)
 
-    _login(referent, live_server, "Espace Acteurs publics", "p.bernard")
+    _login(referent, live_server, "Espace Acteurs publics", "pbernard")
     expect(referent.get_by_role("heading", level=1)).to_have_text("Espace personnel")
     a11y("espace personnel du référent", referent)
     referent.get_by_role("link", name="Lycée Saint-Exupéry").click()
@@ -113,9 +113,9 @@ def test_structure_journey(page, open_page, a11y, live_server, smtp_server, js_e
     a11y("ma structure, invitation envoyée", referent)
 
     teacher = open_page()
-    _create_account(teacher, a11y, _link(smtp_server, "prof@lycee.example", "Invitation", "/invitation/"), "a.martin", "enseignante")
+    _create_account(teacher, a11y, _link(smtp_server, "prof@lycee.example", "Invitation", "/invitation/"), "amartin", "enseignante")
     teacher.goto(_link(smtp_server, "prof@lycee.example", "Activez", "/activation/"))
-    _login(teacher, live_server, "Espace Acteurs publics", "a.martin")
+    _login(teacher, live_server, "Espace Acteurs publics", "amartin")
     teacher.get_by_role("link", name="Ma structure").first.click()
     expect(teacher.get_by_text("Votre rôle", exact=True)).to_be_visible()
     a11y("ma structure de l'enseignante", teacher)

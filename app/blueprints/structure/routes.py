@@ -151,21 +151,52 @@ def invitation(token):
     status = 200 if check.state is invitations.LinkState.VALID else 410
     if check.state is invitations.LinkState.INVALID:
         status = 404
-    return render_template("structure/invitation.html", check=check, token=token, state=check.state.value), status
+    return _invitation_page(check, token), status
+
+
+def _invitation_page(check, token, refusal: str | None = None):
+    """The invitation's page: accept (the addressee), or the two ways on for
+    another account (``invitations``), or why the link no longer works."""
+    addressee = check.addressed_to(current_user)
+    other_account = current_user.is_authenticated and can_accept_invitation(current_user) and not addressee
+    return render_template(
+        "structure/invitation.html", check=check, token=token, state=check.state.value, addressee=addressee,
+        other_account=other_account, error=refusal, page_errors=[refusal] if refusal else None,
+    )
+
+
+def _on_invitation(token, operation, done):
+    """Run ``operation(ctx, token, account)`` for the logged-in usager; a
+    refusal shows the invitation's page again with its reason (422)."""
+    allowed_or_403(can_accept_invitation(current_user))
+    try:
+        result = operation(operation_context(), token, current_user._get_current_object())
+    except DomainError as refusal:
+        return _invitation_page(invitations.check_link(token), token, refusal.message), 422
+    return done(result)
 
 
 @bp.route("/invitation/<token>/accepter", methods=["POST"])
 @login_required
 def accept_invitation(token):
-    allowed_or_403(can_accept_invitation(current_user))
-    try:
-        membership = invitations.accept(operation_context(), token, current_user._get_current_object())
-    except DomainError as refusal:
-        check = invitations.check_link(token)
-        page = render_template(
-            "structure/invitation.html", check=check, token=token, state=check.state.value, error=refusal.message, page_errors=[refusal.message]
+    def accepted(membership):
+        choose(membership.structure_id)
+        flash(f"Votre compte est rattaché à {membership.structure.raison_sociale} ({membership.role_label}).", "success")
+        return redirect_to(url_for("structure.home"))
+
+    return _on_invitation(token, invitations.accept, accepted)
+
+
+@bp.route("/invitation/<token>/confirmation", methods=["POST"])
+@login_required
+def confirm_invitation(token):
+    """Another account than the addressee's: a confirmation link to the invited address."""
+    def sent(invitation):
+        flash(
+            f"Un lien de confirmation a été envoyé à l'adresse {invitation.email}. Ouvrez-le en étant connecté(e) avec "
+            f"le compte {current_user.identifiant} pour rattacher ce compte à {invitation.structure.raison_sociale}.",
+            "success",
         )
-        return page, 422
-    choose(membership.structure_id)
-    flash(f"Votre compte est rattaché à {membership.structure.raison_sociale} ({membership.role_label}).", "success")
-    return redirect_to(url_for("structure.home"))
+        return redirect_to(url_for("structure.invitation", token=token))
+
+    return _on_invitation(token, invitations.send_confirmation, sent)

@@ -8,7 +8,7 @@ import time_machine
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Account, Invitation, Membership
+from app.models import Account, AuditEvent, Invitation, Membership
 from tests.support.accounts import login, make_account, registration
 from tests.support.mail import link_in, outbox
 from tests.support.structures import make_structure
@@ -48,9 +48,12 @@ def test_invitee_creates_the_account_and_becomes_referent_on_activation(client, 
     assert db.session.scalar(select(Invitation.status)) == "acceptee"
 
 
+INVITED = "direction@lycee-saint-exupery.example"
+
+
 def test_an_existing_account_logs_in_and_accepts(client, mode):
     structure = make_structure()
-    make_account(identifiant="deja.inscrit", email="perso@exemple.fr")
+    make_account(identifiant="deja.inscrit", email=INVITED.upper())  # the invited address, whatever its case
     path = _invitation_path()
     body = html.unescape(client.get(path).get_data(as_text=True))
     assert "Me connecter" in body and "/connexion?next=" in body and path.rsplit("/", 1)[1] in body
@@ -90,7 +93,7 @@ def test_tampered_link(client, mode):
 
 def test_replayed_link_after_acceptance(client):
     make_structure()
-    make_account(identifiant="deja.inscrit", email="perso@exemple.fr")
+    make_account(identifiant="deja.inscrit", email=INVITED)
     path = _invitation_path()
     login(client, "deja.inscrit")
     client.post(path + "/accepter")
@@ -133,3 +136,94 @@ def test_pending_account_purged_frees_the_invitation(app, client):
         app.test_cli_runner().invoke(args=["accounts", "purge-pending"])
         assert db.session.scalar(select(Invitation.pending_account_id)) is None
         assert db.session.scalar(select(Account)) is None
+
+
+# Bound to the addressee (issue 12) ------------------------------------------------------
+
+
+def _memberships() -> list[Membership]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Membership)))
+
+
+def _events(action: str) -> list[AuditEvent]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def test_a_link_used_by_another_account_is_refused_and_the_addressee_still_accepts(app, mode):
+    structure = make_structure()
+    make_account(identifiant="intrus", email="intrus@exemple.fr")
+    make_account(identifiant="direction", email=INVITED)
+    path = _invitation_path()
+    other = app.test_client()
+    login(other, "intrus")
+    page = page_text(other.get(path).get_data(as_text=True))
+    assert "Cette invitation a été envoyée à l'adresse direction@lycee-saint-exupery.example" in page
+    assert "Accepter l'invitation" not in page and "Recevoir un lien de confirmation" in page
+    body = html.unescape(mode.assert_page(mode.post(other, path + "/accepter"), status=422))
+    assert "il ne peut pas l'accepter directement" in body and "L'invitation reste valable" in body
+    assert _memberships() == [] and db.session.scalar(select(Invitation.status)) == "envoyee"
+    (refused,) = _events("invitation.refused_other_account")
+    assert refused.details["invited_email"] == INVITED and refused.details["account_email"] == "intrus@exemple.fr"
+
+    addressee = app.test_client()
+    login(addressee, "direction")
+    mode.assert_redirect(mode.post(addressee, path + "/accepter"), "/structure")
+    (membership,) = _memberships()
+    assert membership.structure_id == structure.id and membership.account.identifiant == "direction"
+    (started,) = _events("membership.started")
+    assert started.details["proved_by"] == "adresse"
+    assert started.details["invited_email"] == started.details["account_email"] == INVITED
+
+
+def test_another_account_joins_through_a_confirmation_sent_to_the_invited_address(app, mode):
+    structure = make_structure()
+    make_account(identifiant="perso", email="perso@exemple.fr")
+    make_account(identifiant="tiers", email="tiers@exemple.fr")
+    path = _invitation_path()
+    person = app.test_client()
+    login(person, "perso")
+    response = mode.post(person, path + "/confirmation")
+    mode.assert_redirect(response, path)
+    assert "Un lien de confirmation a été envoyé à l'adresse direction@lycee-saint-exupery.example" in page_text(
+        person.get(path).get_data(as_text=True)
+    )
+    (mail,) = outbox(INVITED, "Confirmez le rattachement")
+    assert "perso@exemple.fr" in mail.body_text and "identifiant perso" in mail.body_text
+    confirmation = link_in(mail.body_text, "/invitation/").removeprefix("http://localhost")
+    assert confirmation != path and outbox("perso@exemple.fr", "Confirmez") == []
+    (sent,) = _events("invitation.confirmation_sent")
+    assert sent.details["invited_email"] == INVITED and sent.details["account_email"] == "perso@exemple.fr"
+
+    # The confirmation names the account: nobody else may use it.
+    third = app.test_client()
+    login(third, "tiers")
+    assert "Accepter l'invitation" not in page_text(third.get(confirmation).get_data(as_text=True))
+    assert third.post(confirmation + "/accepter").status_code == 422
+    assert _memberships() == []
+
+    assert "Accepter l'invitation" in page_text(person.get(confirmation).get_data(as_text=True))
+    mode.assert_redirect(mode.post(person, confirmation + "/accepter"), "/structure")
+    (membership,) = _memberships()
+    assert membership.structure_id == structure.id and membership.account.identifiant == "perso"
+    (started,) = _events("membership.started")
+    assert started.details["proved_by"] == "lien de confirmation"
+    assert (started.details["invited_email"], started.details["account_email"]) == (INVITED, "perso@exemple.fr")
+    assert person.get(path).status_code == 410  # the invitation is used: its first link too
+
+
+def test_confirmation_links_are_limited_per_invitation(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, INVITATION_CONFIRMATION_RATE_LIMIT="1 per hour")
+    client = app.test_client()
+    with app.app_context():
+        make_structure()
+        make_account(identifiant="perso", email="perso@exemple.fr")
+        path = _invitation_path()
+    login(client, "perso")
+    assert client.post(path + "/confirmation").status_code == 303
+    refused = client.post(path + "/confirmation")
+    assert refused.status_code == 422
+    assert "Plusieurs liens de confirmation ont déjà été envoyés" in page_text(refused.get_data(as_text=True))
+    with app.app_context():
+        assert len(outbox(INVITED, "Confirmez le rattachement")) == 1
