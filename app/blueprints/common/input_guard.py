@@ -31,6 +31,7 @@ def unreadable_field() -> str | None:
     character no field accepts, if any."""
     for values in (request.args, request.form):
         for name, value in values.items(multi=True):
+            name, value = name or "", value or ""  # a multipart part whose name werkzeug cannot read comes as None
             if UNREADABLE.search(name) or UNREADABLE.search(value):
                 return UNREADABLE.sub("", name)[:100] or "?"
     return None
