@@ -67,7 +67,7 @@ def test_a_version_that_is_not_one_gets_the_conflict_page(teacher, demande, mode
 
 
 @pytest.mark.parametrize("step", ["preambule", "beneficiaire", "dossier"])
-@pytest.mark.parametrize("kept", [json.dumps(WRONG_SHAPES), "[1, 2]", "not json", "{" * 1000])
+@pytest.mark.parametrize("kept", [json.dumps(WRONG_SHAPES), "[1, 2]", "not json", "{" * 1000, "[" * 5000])
 def test_the_conflict_copy_of_any_shape_keeps_the_draft_sound(teacher, demande, step, kept):
     response = teacher.post(f"/demandes/{demande.id}/etapes/{step}",
                             data={"conflict_answers": kept, "version": demande.version, "action": "enregistrer"})

@@ -214,10 +214,11 @@ def _pointer(change: answer_reading.LineChange | None) -> tuple[str | None, str]
 
 def _kept_answers(posted: str) -> dict:
     """The conflict page's copy of what was typed (JSON in a hidden field):
-    read as far as it is a JSON object; the step's shape is applied after."""
+    read as far as it is a JSON object; the step's shape is applied after.
+    Nesting too deep for the decoder (« [[[[… ») is no copy either."""
     try:
         kept = json.loads(posted)
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     return kept if isinstance(kept, dict) else {}
 
