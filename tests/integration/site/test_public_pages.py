@@ -71,6 +71,18 @@ def test_security_headers(client):
     assert "HX-Request" in response.headers["Vary"]
 
 
+def test_what_a_logged_in_person_is_sent_is_never_stored(client, teacher_client):
+    """Cache-Control: no-store on the pages of a session (issue 12); the
+    public pages and the static files of an anonymous visitor may be cached."""
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    teacher = teacher_client
+    for path in ("/espace", "/demandes", "/structure", "/compte", "/"):
+        response = teacher.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+    assert "no-store" not in teacher.get("/static/css/portail.min.css").headers.get("Cache-Control", "")
+
+
 def test_no_inline_script_or_style_in_pages(client):
     import re
 
