@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.lifecycle import RECAPITULATIF, Action, DemandeStatus, EditableSteps, StatusRules
+from app.models.lifecycle import DONE_IN, RECAPITULATIF, Action, DemandeStatus, EditableSteps, StatusRules
 from app.models.types import UTCDateTime, utcnow
 
 
@@ -86,6 +86,10 @@ class Demande(db.Model):
     def allows(self, action: Action | str) -> bool:
         """Whether the demande's status allows ``action`` (who may is the policy's question)."""
         return self.lifecycle.allows(action)
+
+    def has_done(self, action: Action | str) -> bool:
+        """Whether ``action`` can only have been taken already (``lifecycle.DONE_IN``)."""
+        return DemandeStatus(self.status) in DONE_IN.get(Action(action), ())
 
     def step_is_editable(self, step: str) -> bool:
         """Whether the status lets the wizard's ``step`` be changed: every step

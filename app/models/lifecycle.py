@@ -102,6 +102,18 @@ LIFECYCLE: dict[DemandeStatus, StatusRules] = {
 del A
 
 
+# The statuses a demande can only be in once an action has been taken: a new
+# request for it (a second click, a second tab, the back button) is a repeat,
+# answered « déjà fait » with the demande's page, never the action again.
+_AFTER_TRANSMISSION = tuple(status for status, rules in LIFECYCLE.items() if rules.back_office)
+_DECIDED = (DemandeStatus.ACCEPTEE, DemandeStatus.REFUSEE, DemandeStatus.CLASSEE_SANS_SUITE)
+DONE_IN: dict[Action, frozenset[DemandeStatus]] = {
+    Action.TRANSMETTRE: frozenset(_AFTER_TRANSMISSION),
+    Action.INSTRUIRE: frozenset(set(_AFTER_TRANSMISSION) - {DemandeStatus.TRANSMISE}),
+    Action.DECIDER: frozenset(_DECIDED),
+}
+
+
 def statuses_allowing(action: Action | str) -> tuple[DemandeStatus, ...]:
     """The statuses in which ``action`` can be taken, in lifecycle order."""
     return tuple(status for status, rules in LIFECYCLE.items() if rules.allows(action))

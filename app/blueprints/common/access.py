@@ -9,14 +9,15 @@ structure's demande is not even revealed to exist.
 
 import functools
 
-from flask import abort, current_app
+from flask import abort, current_app, flash, url_for
 from flask_login import current_user
 
 from app import policy
 from app.blueprints.common.errors import Explained
+from app.blueprints.common.responses import redirect_to
 from app.domain.demandes import authorship
 from app.domain.demandes.queries import demande_by_id
-from app.models import Demande
+from app.models import Action, Demande
 
 
 def permission_required(rule):
@@ -70,3 +71,22 @@ def allowed_or_403(allowed: bool) -> None:
     """After the 404 checks: a right the account lacks on what it may see."""
     if not allowed:
         abort(403)
+
+
+def unless_done(action: Action, demande_endpoint: str):
+    """After ``load_demande``: a request for ``action`` on a demande that has
+    already taken it (a second click, another tab, the back button) gets
+    « Déjà fait » on the demande's page (``demande_endpoint``), never the
+    action again nor an error (issue 12)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, demande: Demande, **kwargs):
+            if demande.has_done(action):
+                flash(f"Déjà fait : la demande {demande.reference} est au statut « {demande.lifecycle.label} ».", "info")
+                return redirect_to(url_for(demande_endpoint, demande_id=demande.id))
+            return view(*args, demande=demande, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -4,7 +4,7 @@ from flask import flash, render_template, request, url_for
 from flask_login import current_user
 
 from app import policy
-from app.blueprints.common.access import allowed_or_403, load_demande, permission_required
+from app.blueprints.common.access import allowed_or_403, load_demande, permission_required, unless_done
 from app.blueprints.common.current_structure import current_membership
 from app.blueprints.common.downloads import send_document
 from app.blueprints.common.responses import form_page, operation_context, redirect_to
@@ -14,6 +14,7 @@ from app.blueprints.suivi.forms import ListForm, SendBackForm, TakeOverForm, Tra
 from app.domain import audit, messages
 from app.domain.demandes import authorship, queries, receipts, transmission
 from app.domain.wizard.display import recap_sections
+from app.models import Action
 
 
 @bp.route("")
@@ -80,6 +81,7 @@ def _back_to_demande(demande, message: str):
 @bp.route("/<int:demande_id>/transmettre", methods=["GET", "POST"])
 @permission_required(policy.can_use_espace_personnel)
 @load_demande
+@unless_done(Action.TRANSMETTRE, "suivi.demande")
 def transmit(demande):
     """« Transmettre à la Région » after the Conseil d'Administration."""
     allowed_or_403(policy.can_transmit(current_user, demande))

@@ -161,6 +161,21 @@ def test_wrong_status_is_refused(app, demande, agent, agent_client, mode):
     assert demande.status == DemandeStatus.EN_INSTRUCTION
 
 
+def test_a_repeated_start_or_decision_is_already_done(app, demande, agent, agent_client, mode):
+    """A second click, another tab, the back button (issue 12): « Déjà fait » on the demande's page."""
+    agent_client.post(_url(demande, "passer-en-instruction"))
+    decision = {"montant": "80", "decision_date": "15/12/2026", "instance": "Commission permanente"}
+    mode.assert_redirect(mode.post(agent_client, _url(demande, "accepter"), decision), _url(demande))
+    for action, data in [("accepter", decision), ("refuser", {"motif": "Autre avis"}), ("classer", {"motif": "x"}), ("passer-en-instruction", {})]:
+        mode.assert_redirect(mode.post(agent_client, _url(demande, action), data), _url(demande))
+        page = page_text(agent_client.get(_url(demande)).get_data(as_text=True))
+        assert f"Déjà fait : la demande {demande.reference} est au statut « Acceptée »." in page, action
+    mode.assert_redirect(mode.get(agent_client, _url(demande, "refuser")), _url(demande))  # the form of a decided demande is not offered
+    db.session.refresh(demande)
+    assert demande.status == DemandeStatus.ACCEPTEE and demande.decision_motif in (None, "")
+    assert len(outbox("prof@exemple.fr", "Décision")) == 1
+
+
 def test_usager_on_any_back_office_url(app, demande, agent, mode):
     client = app.test_client()
     login(client, "ref")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.domain import memberships
 from app.domain.base import SYSTEM
 from app.extensions import db
-from app.models import AuditEvent, Demande, DemandeStatus, Membership, Receipt
+from app.models import AuditEvent, Demande, DemandeStatus, Membership, OutgoingMail, Receipt
 from tests.support.accounts import login, make_account
 from tests.support.mail import link_in, outbox
 from tests.support.structures import ASSOCIATION, attach, make_structure
@@ -126,6 +126,19 @@ def test_transmission_refusals_keep_the_demande_as_it_was(app, demande, referent
     assert demande.status == DemandeStatus.DEPOSEE and [a.slot for a in demande.attachments] == ["devis"]
 
 
+def test_a_repeated_transmission_is_already_done(app, demande, referent_client, mode):
+    """Sent twice (a second click, the back button, another tab): one transmission, « Déjà fait » (issue 12)."""
+    mode.assert_redirect(_transmit(referent_client, demande, mode), f"/demandes/{demande.id}")
+    mails = len(db.session.scalars(select(OutgoingMail)).all())
+    again = _transmit(referent_client, demande, mode)
+    mode.assert_redirect(again, f"/demandes/{demande.id}")
+    page = page_text(referent_client.get(f"/demandes/{demande.id}").get_data(as_text=True))
+    assert f"Déjà fait : la demande {demande.reference} est au statut « Transmise à la Région »." in page
+    db.session.refresh(demande)
+    assert [a.slot for a in demande.attachments].count("pv_ca") == 1
+    assert len(db.session.scalars(select(OutgoingMail)).all()) == mails  # no second accusé
+
+
 def test_a_membre_cannot_transmit_or_send_back(app, demande, teacher_client, mode):
     assert mode.get(teacher_client, f"/demandes/{demande.id}/transmettre").status_code == 403
     assert _transmit(teacher_client, demande, mode).status_code == 403
@@ -153,7 +166,7 @@ def test_a_detached_referent_cannot_act(app, demande, referent_client, mode):
 
 def test_wrong_status_is_refused(app, demande, referent_client, mode):
     _transmit(referent_client, demande)
-    assert _transmit(referent_client, demande, mode).status_code == 403  # already transmitted
+    mode.assert_redirect(_transmit(referent_client, demande, mode), f"/demandes/{demande.id}")  # already transmitted: « déjà fait »
     assert mode.post(referent_client, f"/demandes/{demande.id}/renvoyer", {"message": "x"}).status_code == 403
 
 

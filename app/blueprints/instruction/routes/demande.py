@@ -4,7 +4,7 @@ from flask import abort, flash, render_template, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.blueprints.common.access import load_demande, permission_required
+from app.blueprints.common.access import load_demande, permission_required, unless_done
 from app.blueprints.common.downloads import send_document
 from app.blueprints.common.responses import form_page, operation_context, redirect_to
 from app.blueprints.common.threads import post_from_form, show_thread, thread_view
@@ -14,6 +14,7 @@ from app.domain import agents, audit, values
 from app.domain.base import DomainError
 from app.domain.demandes import instruction, queries, receipts
 from app.domain.wizard.display import recap_sections
+from app.models import Action
 from app.policy import can_access_back_office
 
 AGENTS = can_access_back_office
@@ -80,6 +81,7 @@ def assign(demande):
 @bp.route("/demandes/<int:demande_id>/passer-en-instruction", methods=["POST"])
 @permission_required(AGENTS)
 @load_demande
+@unless_done(Action.INSTRUIRE, "instruction.demande")
 def start_instruction(demande):
     try:
         instruction.start_instruction(operation_context(), demande)
@@ -104,6 +106,7 @@ def complements(demande):
 @bp.route("/demandes/<int:demande_id>/accepter", methods=["GET", "POST"])
 @permission_required(AGENTS)
 @load_demande
+@unless_done(Action.DECIDER, "instruction.demande")
 def accept(demande):
     return form_page(
         AcceptForm(), "instruction/accept.html",
@@ -131,6 +134,7 @@ def _motif_page(demande, operation, success: str):
 @bp.route("/demandes/<int:demande_id>/refuser", methods=["GET", "POST"])
 @permission_required(AGENTS)
 @load_demande
+@unless_done(Action.DECIDER, "instruction.demande")
 def refuse(demande):
     return _motif_page(demande, instruction.refuse, "La demande est refusée ; le demandeur a été prévenu par courriel.")
 
@@ -138,6 +142,7 @@ def refuse(demande):
 @bp.route("/demandes/<int:demande_id>/classer", methods=["GET", "POST"])
 @permission_required(AGENTS)
 @load_demande
+@unless_done(Action.DECIDER, "instruction.demande")
 def close(demande):
     return _motif_page(
         demande, instruction.close_without_follow_up, "La demande est classée sans suite ; le demandeur a été prévenu par courriel."
