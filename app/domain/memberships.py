@@ -3,7 +3,7 @@ and the référent's changes — detaching an account that left, handing the
 référent role to a member. (Joining is accepting an invitation:
 ``app.domain.invitations``.)"""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import policy
 from app.domain.audit import record_event
@@ -33,6 +33,20 @@ def active_member(structure: Structure, membership_id: int) -> Membership | None
     return membership
 
 
+def _referents_now(structure: Structure) -> int:
+    """How many référents the structure has, counted after locking its row:
+    two référents detaching each other at the same moment take turns (the
+    second waits for the first to commit, then counts again), so « the last
+    référent stays » holds (PostgreSQL ``SELECT … FOR UPDATE``; SQLite lets
+    one writer at a time anyway)."""
+    db.session.execute(select(Structure.id).where(Structure.id == structure.id).with_for_update())
+    return db.session.scalar(
+        select(func.count()).select_from(Membership).where(
+            Membership.structure_id == structure.id, Membership.role == MembershipRole.REFERENT, Membership.until.is_(None)
+        )
+    )
+
+
 @operation
 def detach(ctx: OperationContext, membership: Membership) -> None:
     """End a membership at once. The account remains; the demandes it wrote
@@ -41,7 +55,7 @@ def detach(ctx: OperationContext, membership: Membership) -> None:
     require(ctx, policy.can_manage_members(ctx.actor, structure), "Seul un référent de la structure peut détacher un compte.")
     if not membership.is_active:
         raise DomainError("Ce compte est déjà détaché de la structure.")
-    if membership.role == MembershipRole.REFERENT and len(structure.referents) <= 1:
+    if membership.role == MembershipRole.REFERENT and _referents_now(structure) <= 1:
         raise DomainError(
             "Le dernier référent de la structure ne peut pas être détaché : confiez d'abord le rôle de référent à un autre membre."
         )
