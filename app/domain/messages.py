@@ -44,16 +44,34 @@ def clean_body(body: str | None) -> str:
 # Posting ------------------------------------------------------------------
 
 
-def _insert_once(model, unique: list[str], **values) -> None:
+def _insert_once(model, unique: list[str], **values) -> bool:
     """INSERT the row unless one with the same ``unique`` columns exists
     (made concurrently): ``ON CONFLICT DO NOTHING``, in the caller's
-    transaction — no savepoint, which pysqlite would commit on its own."""
+    transaction — no savepoint, which pysqlite would commit on its own.
+    Whether the row was inserted (its id comes back: the rowcount of an
+    ORM-enabled insert is not reliable on every driver)."""
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    db.session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=unique))
+    statement = insert(model.__table__).values(**values).on_conflict_do_nothing(index_elements=unique).returning(model.__table__.c.id)
+    return db.session.execute(statement).scalar() is not None
+
+
+class AlreadyPosted(DomainError):
+    """The same « Nouveau message » form was sent again: its message exists."""
+
+
+ALREADY_POSTED = "Déjà envoyé : ce message a déjà été enregistré une fois (il a sans doute été envoyé deux fois). Il n'est pas répété."
+
+
+def _already_posted(thread: Thread | None, submission_key: str | None) -> bool:
+    if thread is None or not submission_key:
+        return False
+    return db.session.scalar(
+        select(Message.id).where(Message.thread_id == thread.id, Message.submission_key == submission_key)
+    ) is not None
 
 
 def _thread_for(demande: Demande) -> Thread:
@@ -66,20 +84,37 @@ def _thread_for(demande: Demande) -> Thread:
     return thread
 
 
-def _post(ctx: OperationContext, demande: Demande, body: str | None, upload: files.Upload | None, side: Side) -> Message:
+def _post(ctx: OperationContext, demande: Demande, body: str | None, upload: files.Upload | None, side: Side,
+          submission_key: str | None = None) -> Message:
+    """One message; ``submission_key`` (the form's) makes a repeat of the
+    same form ``AlreadyPosted`` — also when the two arrive at once (the
+    unique key decides), the loser's file then going with its rollback."""
     text = clean_body(body)
     if not text:
         raise DomainError("Saisissez votre message", field="message")
     if len(text) > MAX_LENGTH:
         raise DomainError("Votre message ne doit pas dépasser 5 000 caractères", field="message")
+    submission_key = (submission_key or "").strip()[:43] or None
+    if _already_posted(thread_of(demande), submission_key):
+        raise AlreadyPosted(ALREADY_POSTED)
     file = None
     if upload is not None and upload.filename:
         file = files.attach(ctx, ATTACHMENT_SLOT, upload, field="piece_jointe")
         demande.attachments.append(file)  # a child row: the demande's version is not bumped
     thread = _thread_for(demande)
-    message = Message(thread=thread, author_id=ctx.actor_id, side=side, body=text, attachment=file)
-    db.session.add(message)
-    db.session.flush()
+    if submission_key is None:
+        message = Message(thread=thread, author_id=ctx.actor_id, side=side, body=text, attachment=file)
+        db.session.add(message)
+        db.session.flush()
+    else:
+        db.session.flush()  # the attachment's id
+        inserted = _insert_once(
+            Message, ["thread_id", "submission_key"], thread_id=thread.id, author_id=ctx.actor_id, side=side, body=text,
+            attachment_id=file.id if file is not None else None, created_at=utcnow(), submission_key=submission_key,
+        )
+        if not inserted:
+            raise AlreadyPosted(ALREADY_POSTED)
+        message = db.session.scalar(select(Message).where(Message.thread_id == thread.id, Message.submission_key == submission_key))
     record_event(
         ctx,
         f"message.{side}",
@@ -93,25 +128,27 @@ def _post(ctx: OperationContext, demande: Demande, body: str | None, upload: fil
 
 
 @operation
-def post_message(ctx: OperationContext, demande: Demande, body: str, attachment: files.Upload | None = None) -> Message:
+def post_message(ctx: OperationContext, demande: Demande, body: str, attachment: files.Upload | None = None,
+                 submission_key: str | None = None) -> Message:
     """« Nouveau message » from the applicant side (the demande's author while
     attached, a référent of its structure), once the demande is transmitted;
     the council is told by email (``notify_council``). ``attachment``: the
     file sent with it, if any."""
     if not (policy.is_usager(ctx.actor) and policy.can_write_in_thread(ctx.actor, demande)):
         raise DomainError(CANNOT_WRITE)
-    message = _post(ctx, demande, body, attachment, Side.APPLICANT)
+    message = _post(ctx, demande, body, attachment, Side.APPLICANT, submission_key)
     notify_council(demande, f"Nouveau message sur la demande {demande.reference}", "nouveau_message", anchor=ANCHOR, from_council=False)
     return message
 
 
 @operation
-def post_as_agent(ctx: OperationContext, demande: Demande, body: str, attachment: files.Upload | None = None) -> Message:
+def post_as_agent(ctx: OperationContext, demande: Demande, body: str, attachment: files.Upload | None = None,
+                  submission_key: str | None = None) -> Message:
     """A message from the council (an agent); the applicant side is told by
     email, each person once."""
     if not (policy.can_access_back_office(ctx.actor) and policy.can_write_in_thread(ctx.actor, demande)):
         raise DomainError(CANNOT_WRITE)
-    message = _post(ctx, demande, body, attachment, Side.COUNCIL)
+    message = _post(ctx, demande, body, attachment, Side.COUNCIL, submission_key)
     notify_applicant_side(
         demande,
         f"Nouveau message sur votre demande {demande.reference}",

@@ -29,7 +29,12 @@ class Thread(db.Model):
 
 
 class Message(db.Model):
+    """``submission_key``: the random key of the form it was sent from, so
+    that the same form sent twice (a double click, a resend after a network
+    error) makes one message (``app.domain.messages``)."""
+
     __tablename__ = "message"
+    __table_args__ = (UniqueConstraint("thread_id", "submission_key", name="uq_message_thread_submission"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"), index=True)
@@ -38,6 +43,7 @@ class Message(db.Model):
     body: Mapped[str] = mapped_column(Text)
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submission_key: Mapped[str | None] = mapped_column(String(43))
 
     thread: Mapped[Thread] = relationship(back_populates="messages")
     author = relationship("Account")

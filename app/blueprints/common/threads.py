@@ -11,6 +11,7 @@ the page it came from; with htmx the thread is re-rendered in place (422
 with the errors), focus on the new message or the error summary.
 """
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 
@@ -44,6 +45,9 @@ class MessageForm(FlaskForm):
     )
     piece_jointe = FileField("Pièce jointe (facultatif)", validators=[AcceptedFile()])
     depuis = HiddenField(default="demande")
+    # A fresh random key for each form shown, sent back with it: the same form
+    # sent twice makes one message (``messages.AlreadyPosted``).
+    envoi = HiddenField(default=lambda: secrets.token_urlsafe(32))
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,9 @@ def post_from_form(demande: Demande):
     full = form.depuis.data == "fil"
     if form.validate_on_submit():
         try:
-            message = side.post(operation_context(), demande, form.message.data, form.piece_jointe.data)
+            message = side.post(operation_context(), demande, form.message.data, form.piece_jointe.data, form.envoi.data)
+        except messages.AlreadyPosted as repeat:
+            return _already_posted(demande, repeat.message, full, side)
         except DomainError as error:
             show_error(form, error)
         else:
@@ -150,6 +156,15 @@ def post_from_form(demande: Demande):
         return render_template("partials/thread_fragment.html", demande=demande, view=thread_view(demande, full=full, form=form)), 422
     view = thread_view(demande, full=True, form=form, summary_in_partial=False)
     return render_template("messages/thread.html", demande=demande, view=view, form=form), 422
+
+
+def _already_posted(demande: Demande, text: str, full: bool, side: ThreadSide):
+    """The same form sent again: the thread as it is, saying so (nothing sent twice)."""
+    if is_htmx():
+        return render_template("partials/thread_fragment.html", demande=demande, view=thread_view(demande, full=full), live_status=text)
+    flash(text, "info")
+    endpoint = side.thread_endpoint if full else side.demande_endpoint
+    return redirect(url_for(endpoint, demande_id=demande.id, _anchor=None if full else messages.ANCHOR), 303)
 
 
 def _posted(demande: Demande, message: Message, full: bool, side: ThreadSide):

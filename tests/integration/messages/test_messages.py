@@ -5,14 +5,15 @@ refused files), attachments, who may not write, and when a thread opens."""
 import html
 import io
 import re
+import secrets
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.domain import files, memberships, messages
 from app.domain.base import SYSTEM, DomainError, OperationContext
 from app.extensions import db
-from app.models import AuditEvent, Demande, Membership, Message, Side, Thread, ThreadRead
+from app.models import Attachment, AuditEvent, Demande, Membership, Message, OutgoingMail, Side, Thread, ThreadRead
 from tests.support.accounts import login, make_account, make_agent
 from tests.support.mail import link_in, outbox
 from tests.support.structures import ASSOCIATION, attach, make_structure
@@ -56,9 +57,10 @@ def client_of(app, identifiant):
     return client
 
 
-def post(client, demande, mode=None, message=SECRET, depuis="demande", file=None, side=""):
-    """« Envoyer le message » from the applicant side (``side="/instruction"``: from the back office)."""
-    data = {"message": message, "depuis": depuis}
+def post(client, demande, mode=None, message=SECRET, depuis="demande", file=None, side="", envoi=None):
+    """« Envoyer le message » from the applicant side (``side="/instruction"``: from the back office);
+    ``envoi``: the form's key (a fresh form each time when not given)."""
+    data = {"message": message, "depuis": depuis, "envoi": envoi or secrets.token_urlsafe(32)}
     if file is not None:
         data["piece_jointe"] = (io.BytesIO(file[0]), file[1])
     headers = mode.headers if mode else {}
@@ -75,6 +77,29 @@ def stored_files(app) -> set[str]:
 
 
 # Posting, both sides, and the emails ---------------------------------------
+
+
+@pytest.mark.parametrize("side", ["", "/instruction"], ids=["applicant", "council"])
+def test_the_same_form_sent_twice_makes_one_message(app, demande, teacher_client, agent, mode, side):
+    """A double click or a resend after a network error (issue 12): « Déjà envoyé », one message, one set of emails."""
+    client = teacher_client if not side else client_of(app, agent.identifiant)
+    page = client.get(f"{side}/demandes/{demande.id}").get_data(as_text=True)
+    key = re.search(r'name="envoi" value="([^"]+)"', page).group(1)
+    first = post(client, demande, mode, side=side, envoi=key, file=(PDF, "photo.pdf"))
+    assert first.status_code in (200, 303)
+    mails = db.session.scalar(select(func.count()).select_from(OutgoingMail))
+    again = post(client, demande, mode, side=side, envoi=key, file=(PDF, "photo.pdf"))
+    assert again.status_code in (200, 303)
+    shown = page_text(again.get_data(as_text=True)) if mode.htmx else page_text(client.get(f"{side}/demandes/{demande.id}").get_data(as_text=True))
+    assert "Déjà envoyé : ce message a déjà été enregistré une fois" in shown
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 1
+    assert db.session.scalar(select(func.count()).select_from(OutgoingMail)) == mails
+    assert len([a for a in db.session.scalars(select(Attachment)) if a.original_name == "photo.pdf"]) == 1
+    # the next form shown has a key of its own: a new message goes through
+    next_key = re.search(r'name="envoi" value="([^"]+)"', client.get(f"{side}/demandes/{demande.id}").get_data(as_text=True)).group(1)
+    assert next_key != key
+    post(client, demande, mode, side=side, envoi=next_key)
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 2
 
 
 def test_the_author_writes_and_the_council_is_told_without_the_content(app, demande, referent, teacher, agent, teacher_client, mode):
