@@ -99,6 +99,10 @@ class DefaultConfig:
     API_ENTREPRISE_CONTEXT = "Portail des aides"
     API_ENTREPRISE_OBJECT = "Identification d'une structure demandeuse"  # under 50 characters
     API_ENTREPRISE_TIMEOUT = 5
+    # One look-up, every provider together, ends within this many seconds (the
+    # page then offers manual entry); after 3 calls in a row without an answer a
+    # provider is not called for a minute (app/integrations/organisation_lookup/providers/http.py).
+    ORGANISATION_LOOKUP_DEADLINE = 8
     RECHERCHE_ENTREPRISES_URL = "https://recherche-entreprises.api.gouv.fr"
 
     # Attachments of demandes (app/domain/files.py): stored outside static/ under

@@ -207,3 +207,44 @@ def test_the_budget_is_configurable(make_service, fake):
     assert isinstance(service.lookup_siret(SNCF), OrganisationRecord)
     assert _failure(service.lookup_siret(SNCF)).kind is FailureKind.RATE_LIMITED
     assert fake.call_count() == 2
+
+
+# Look-ups that cannot take the site down (issue 12) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "delay"),
+    [("²", timedelta(seconds=60)), ("-5", timedelta(seconds=60)), ("n'importe quoi", timedelta(seconds=60)),
+     ("99999999999999999999", timedelta(hours=1)), ("Fri, 31 Dec 2099 23:59:59 GMT", timedelta(hours=1))],
+    ids=["superscript", "negative", "junk", "huge", "far-date"],
+)
+def test_a_malformed_or_huge_retry_after_is_bounded(api_only, fake, clock, retry_after, delay):
+    fake.inject(Fault.http(429, retry_after=retry_after), times=1)
+    assert _failure(api_only.lookup_siret(SNCF)).retry_at == clock() + delay
+
+
+def test_repeated_timeouts_open_the_circuit_then_it_closes(make_service, fake, clock):
+    service = make_service(ORGANISATION_LOOKUP_PROVIDERS="api_entreprise", API_ENTREPRISE_TIMEOUT=0.3)
+    fake.inject(Fault.slow(3))
+    for _ in range(3):
+        assert "timeout" in _failure(service.lookup_siret(SNCF)).detail
+    calls = fake.call_count()
+    started = time.monotonic()
+    failure = _failure(service.lookup_siret(SNCF))
+    assert failure.kind is FailureKind.UNAVAILABLE and "circuit open" in failure.detail
+    assert time.monotonic() - started < 0.2  # no waiting for a timeout: the page offers manual entry at once
+    assert fake.call_count() == calls
+    fake.clear_faults()
+    clock.advance(seconds=60)
+    assert isinstance(service.lookup_siret(SNCF), OrganisationRecord)
+
+
+def test_one_deadline_for_every_provider_together(make_service, fake):
+    """Both providers slow, each with a 2 s timeout (4 s in all): the look-up ends by its 1.2 s deadline."""
+    service = make_service(ORGANISATION_LOOKUP_DEADLINE=1.2, API_ENTREPRISE_TIMEOUT=2, RECHERCHE_ENTREPRISES_TIMEOUT=2)
+    fake.inject(Fault.slow(3))
+    started = time.monotonic()
+    failure = _failure(service.lookup_siret(SNCF))
+    elapsed = time.monotonic() - started
+    assert failure.kind is FailureKind.UNAVAILABLE
+    assert 1.0 < elapsed < 2.5, elapsed

@@ -29,6 +29,7 @@ import httpx
 from .cache import LookupCache
 from .identifiers import IdentifierKind, InvalidIdentifier, normalize
 from .providers import ApiEntrepriseProvider, OrganisationProvider, RechercheEntreprisesProvider, SandboxProvider
+from .providers.http import within_deadline
 from .records import FailureKind, LookupFailure, LookupResult, OrganisationRecord, Source
 from .settings import LookupSettings
 from .throttling import Clock, utc_now
@@ -151,6 +152,11 @@ class OrganisationLookupService:
             logger.exception("organisation lookup cache: write failed")
 
     def _ask_providers(self, kind: IdentifierKind, identifier: str) -> LookupResult:
+        with within_deadline(self.settings.deadline):
+            return self._ask_each_provider(kind, identifier)
+
+    def _ask_each_provider(self, kind: IdentifierKind, identifier: str) -> LookupResult:
+        """Providers in order, all within one deadline (``LOOKUP_DEADLINE``)."""
         last_failure: LookupFailure | None = None
         for provider in self.providers:
             if not provider.supports(kind):

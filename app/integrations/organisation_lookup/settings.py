@@ -42,6 +42,7 @@ from .records import Source
 
 DEFAULT_CACHE_SECONDS = 86400
 DEFAULT_TIMEOUT = 5.0
+DEFAULT_DEADLINE = 8.0  # seconds for one look-up, every provider together
 PRODUCTION_PROVIDERS = (Source.API_ENTREPRISE, Source.RECHERCHE_ENTREPRISES)
 DEVELOPMENT_PROVIDERS = (Source.BAC_A_SABLE,)
 
@@ -128,6 +129,7 @@ class LookupSettings:
     api_entreprise_max_calls_per_minute: int
     recherche_entreprises_url: str
     recherche_entreprises_timeout: float
+    deadline: float = DEFAULT_DEADLINE
 
     @classmethod
     def from_mapping(cls, settings: Mapping[str, Any]) -> LookupSettings:
@@ -164,4 +166,5 @@ class LookupSettings:
             recherche_entreprises_timeout=_number(
                 settings, "RECHERCHE_ENTREPRISES_TIMEOUT", DEFAULT_TIMEOUT
             ),
+            deadline=_number(settings, "ORGANISATION_LOOKUP_DEADLINE", DEFAULT_DEADLINE),
         )

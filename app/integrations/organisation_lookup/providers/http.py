@@ -20,9 +20,12 @@ body not JSON           unavailable
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import logging
 import ssl
+import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -38,6 +41,33 @@ logger = logging.getLogger(__name__)
 
 # When a 429 carries no usable Retry-After, wait this long before calling again.
 DEFAULT_RETRY_AFTER = timedelta(seconds=60)
+# A Retry-After longer than this (« 99999999 », a date in 2099) is read as this:
+# the portal asks again within the hour rather than never.
+MAX_RETRY_AFTER = timedelta(hours=1)
+# The circuit breaker: after this many calls in a row that timed out or found
+# nothing listening, the provider is not called for BREAKER_COOLDOWN — pages
+# offer manual entry at once instead of each waiting for the timeout.
+BREAKER_THRESHOLD = 3
+BREAKER_COOLDOWN = timedelta(seconds=60)
+
+# The deadline of the look-up under way (``monotonic()`` seconds), across
+# providers and calls: set by the service (``within_deadline``).
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("organisation_lookup_deadline", default=None)
+
+
+@contextlib.contextmanager
+def within_deadline(seconds: float):
+    """Every call made inside ends by ``seconds`` from now, all providers together."""
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def _time_left() -> float | None:
+    deadline = _deadline.get()
+    return None if deadline is None else deadline - time.monotonic()
 
 _STATUS_FAILURES = {
     400: FailureKind.INVALID,
@@ -65,17 +95,18 @@ def failure_kind_for_status(status: int) -> FailureKind | None:
 
 
 def parse_retry_after(value: str | None, now: datetime) -> timedelta:
-    """``Retry-After`` as a delay: seconds or an HTTP date; a default otherwise."""
+    """``Retry-After`` as a delay: ASCII seconds or an HTTP date, at most
+    ``MAX_RETRY_AFTER``; the default for anything else (« ² », « -1 », junk)."""
     if value:
         value = value.strip()
-        if value.isdigit():
-            return timedelta(seconds=int(value))
+        if value.isascii() and value.isdigit():
+            return min(timedelta(seconds=int(value[:12])), MAX_RETRY_AFTER)
         try:
             when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             when = None
         if when is not None and when.tzinfo is not None:
-            return max(when - now, timedelta(0))
+            return min(max(when - now, timedelta(0)), MAX_RETRY_AFTER)
     return DEFAULT_RETRY_AFTER
 
 
@@ -102,6 +133,9 @@ class JsonApiClient:
         self._clock = clock
         self._limiter = SlidingWindowLimiter(max_calls, period, clock)
         self._gate = RetryAfterGate(clock)
+        self._breaker = RetryAfterGate(clock)  # open after BREAKER_THRESHOLD failures in a row
+        self._failures_in_a_row = 0
+        self._timeout = timeout
         self._client = httpx.Client(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(timeout),
@@ -121,8 +155,27 @@ class JsonApiClient:
             logger.warning("%s lookup failed (%s): %s", self.source.value, kind.value, detail)
         return LookupFailure.of(kind, identifier_kind, detail=detail, source=self.source, **extra)
 
+    def _unanswered(self, identifier_kind: IdentifierKind, detail: str) -> LookupFailure:
+        """A call that got no answer; the breaker opens after too many in a row."""
+        self._failures_in_a_row += 1
+        if self._failures_in_a_row >= BREAKER_THRESHOLD:
+            self._breaker.close_for(BREAKER_COOLDOWN)
+            self._failures_in_a_row = 0
+            detail += f" (circuit opened for {BREAKER_COOLDOWN})"
+        return self._failure(FailureKind.UNAVAILABLE, identifier_kind, detail)
+
     def _refusal_before_call(self, identifier_kind: IdentifierKind) -> LookupFailure | None:
         """A rate-limit failure when a call must not be made now, else None."""
+        open_until = self._breaker.closed_until()
+        if open_until is not None:
+            return self._failure(
+                FailureKind.UNAVAILABLE,
+                identifier_kind,
+                f"circuit open until {open_until.isoformat()} after {BREAKER_THRESHOLD} failed calls in a row",
+            )
+        left = _time_left()
+        if left is not None and left <= 0:
+            return self._failure(FailureKind.UNAVAILABLE, identifier_kind, "the look-up's deadline has passed")
         blocked_until = self._gate.closed_until()
         if blocked_until is not None:
             return self._failure(
@@ -147,12 +200,15 @@ class JsonApiClient:
         refusal = self._refusal_before_call(identifier_kind)
         if refusal is not None:
             return refusal
+        left = _time_left()
+        timeout = self._timeout if left is None else max(0.05, min(self._timeout, left))
         try:
-            response = self._client.get(path, params=params)
+            response = self._client.get(path, params=params, timeout=timeout)
         except httpx.TimeoutException as exc:
-            return self._failure(FailureKind.UNAVAILABLE, identifier_kind, f"timeout: {exc!r}")
+            return self._unanswered(identifier_kind, f"timeout: {exc!r}")
         except httpx.HTTPError as exc:
-            return self._failure(FailureKind.UNAVAILABLE, identifier_kind, f"network: {exc!r}")
+            return self._unanswered(identifier_kind, f"network: {exc!r}")
+        self._failures_in_a_row = 0
         kind = failure_kind_for_status(response.status_code)
         if kind is FailureKind.RATE_LIMITED:
             delay = parse_retry_after(response.headers.get("Retry-After"), self._clock())
