@@ -103,6 +103,8 @@ class DefaultConfig:
     # page then offers manual entry); after 3 calls in a row without an answer a
     # provider is not called for a minute (app/integrations/organisation_lookup/providers/http.py).
     ORGANISATION_LOOKUP_DEADLINE = 8
+    # Look-ups one account may make (app/domain/organisations.py `search`).
+    ORGANISATION_LOOKUP_RATE_LIMIT_PER_ACCOUNT = "30 per 10 minutes; 200 per day"
     RECHERCHE_ENTREPRISES_URL = "https://recherche-entreprises.api.gouv.fr"
 
     # Attachments of demandes (app/domain/files.py): stored outside static/ under

@@ -34,6 +34,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 
 from app import reference
+from app.domain import throttles
 from app.domain.audit import record_event
 from app.domain.base import SYSTEM, OperationContext, operation
 from app.extensions import db
@@ -148,13 +149,23 @@ class LookupOutcome:
         return f"{self.kind.value}:{self.identifier}"
 
 
-def search(kind: IdentifierKind | str, raw: str | None) -> LookupOutcome:
-    """Look ``raw`` up and keep what was asked beside the result."""
+def search(kind: IdentifierKind | str, raw: str | None, account_id: int | None = None) -> LookupOutcome:
+    """Look ``raw`` up and keep what was asked beside the result. Searches are
+    limited per account (``ORGANISATION_LOOKUP_RATE_LIMIT_PER_ACCOUNT``): one
+    account cannot spend the council's API Entreprise budget for everyone;
+    past the limit the page says how long to wait and offers manual entry."""
     kind = IdentifierKind(kind)
     try:
         identifier = normalize(kind, raw)
     except InvalidIdentifier:
         identifier = (raw or "").strip()
+    wait = throttles.LOOKUP_PER_ACCOUNT.attempt(account_id) if account_id is not None else None
+    if wait:
+        message = (
+            f"Vous avez fait beaucoup de recherches en peu de temps : réessayez dans {wait.text}, "
+            "ou saisissez les informations vous-même."
+        )
+        return LookupOutcome(kind, identifier, LookupFailure(FailureKind.RATE_LIMITED, message, detail="per-account look-up limit"))
     return LookupOutcome(kind, identifier, lookup(kind, identifier))
 
 

@@ -115,3 +115,5 @@ RECOVERY_PER_EMAIL = Throttle("recovery-email", "RECOVERY_RATE_LIMIT_PER_EMAIL")
 ACTIVATION_RESEND = Throttle("activation-resend", "ACTIVATION_RESEND_RATE_LIMIT_PER_ACCOUNT")
 # Confirmation links sent to an invited address (for another account to accept).
 INVITATION_CONFIRMATION = Throttle("invitation-confirmation", "INVITATION_CONFIRMATION_RATE_LIMIT")
+# Organisation look-ups by one account (they spend the council's API Entreprise budget).
+LOOKUP_PER_ACCOUNT = Throttle("lookup-account", "ORGANISATION_LOOKUP_RATE_LIMIT_PER_ACCOUNT")

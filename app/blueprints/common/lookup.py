@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import request
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -95,4 +96,4 @@ class LookupPanel:
             return cls(LookupForm(formdata=None))
         if not form.validate():
             return cls(form, handled=True)
-        return cls(form, organisations.search(form.kind.data, form.number.data), handled=True)
+        return cls(form, organisations.search(form.kind.data, form.number.data, account_id=current_user.get_id()), handled=True)

@@ -282,3 +282,22 @@ def test_bac_a_sable_is_named_in_development(make_app, mode):
 def test_a_lookup_configuration_that_cannot_work_stops_the_start(make_app):
     with pytest.raises(LookupConfigurationError, match="bac à sable"):
         make_app(ORGANISATION_LOOKUP_PROVIDERS="bac_a_sable")  # production configuration
+
+
+def test_lookups_are_limited_per_account(make_app, mode, fake):
+    """One account cannot spend the council's API Entreprise budget (issue 12):
+    past its limit, how long to wait and manual entry, no call; another account still searches."""
+    app = make_app(**lookup_config(fake), RATELIMIT_ENABLED=True, ORGANISATION_LOOKUP_RATE_LIMIT_PER_ACCOUNT="2 per hour")
+    with app.app_context():
+        make_agent()
+        make_agent("autre.agent")
+    client, other = app.test_client(), app.test_client()
+    login(client, "agent.region")
+    login(other, "autre.agent")
+    for number in (SNCF, SNCF):
+        assert "SOCIETE NATIONALE SNCF" in block(mode, search(client, mode, "siret", number))
+    calls = fake.call_count()
+    body = block(mode, search(client, mode, "siret", SNCF))
+    assert "Vous avez fait beaucoup de recherches en peu de temps : réessayez dans 60 minutes" in body
+    assert MANUAL_LINK in body and fake.call_count() == calls
+    assert "SOCIETE NATIONALE SNCF" in block(mode, search(other, mode, "siret", SNCF))
