@@ -67,6 +67,8 @@ def test_account_journey(page, a11y, live_server, smtp_server, js_enabled):
     a11y("activation")
 
     page.get_by_role("link", name="Écran de connexion").click()
+    expect(page.get_by_text("CONNEXION A VOS ESPACES DÉDIÉS")).to_be_visible()  # as in the seed
+    page.get_by_role("link", name="Espace Lycées publics").click()
     page.get_by_label("Identifiant", exact=True).fill(identifiant.upper())
     page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     _submit(page, "Se connecter")

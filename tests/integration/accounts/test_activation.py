@@ -22,7 +22,7 @@ def test_the_link_activates_once(client, mode):
     path = _activation_path()
     body = html.unescape(mode.assert_page(mode.get(client, path)))
     assert "Bienvenue" in body and "Confirmation de création de compte" in body
-    assert ">Écran de connexion</a>" in body
+    assert '<a class="govuk-button" href="/">Écran de connexion</a>' in body  # the seed: « CONNEXION A VOS ESPACES DÉDIÉS »
     account = db.session.scalar(select(Account))
     db.session.refresh(account)
     assert account.status == AccountStatus.ACTIVE and account.activated_at is not None
