@@ -53,11 +53,12 @@ def test_trajectoires_is_the_issue_s_dossier():
     assert [(d.code, d.required) for d in trajectoires.documents] == [("devis", True), ("programme", False), ("autre", False)]
 
 
-def test_the_other_two_serve_associations_and_public_bodies_without_ca():
+def test_the_other_two_serve_associations_public_bodies_and_lycees_prives_without_ca():
+    """As the seed lists them under the filter « Lycée privé » (issue 11 §6)."""
     definitions = dict(read_definitions())
     for name in ("orientation.yaml", "politique_ville.yaml"):
         definition = definitions[name]
-        assert set(definition.familles) == {"association", "collectivite", "etablissement_public"}
+        assert set(definition.familles) == {"association", "collectivite", "etablissement_public", "lycee_prive"}
         assert definition.approbation_ca is False
         codes = {f.code for f in definition.dossier}
         assert {"intitule", "description", "nombre_beneficiaires", "date_debut", "date_fin", "budget", "montant", "iban"} <= codes

@@ -30,6 +30,10 @@ AVENIR = minimal_definition(
 )
 
 
+SPRO = "Service Public Régional de l'Orientation"
+PVILLE = "Territoire - Dispositif régional de soutien aux actions en matière de politique de la ville"
+
+
 @pytest.fixture
 def catalogue(app, tmp_path):
     """The shipped téléservices plus ANCIEN and AVENIR, on 27/11/2026."""
@@ -86,14 +90,16 @@ def test_a_lycee_prive_sees_the_teleservices_of_its_famille(client, mode, catalo
         assert words in text
     assert _selected_famille(body) == "lycee_prive"
     assert 'role="status" id="teleservice-count"' in body
-    assert "3 téléservices correspondent à votre recherche." in text
+    # The seed's three téléservices (« Lycée privé » filter), then the future and the closed ones.
+    assert "5 téléservices correspondent à votre recherche." in text
     cards = _cards(body)
-    assert list(cards) == [TRAJECTOIRES, "Voyages scolaires 2027", "Projets 2025-2026"]  # open first
+    assert set(list(cards)[:3]) == {TRAJECTOIRES, SPRO, PVILLE}  # open first
+    assert list(cards)[3:] == ["Voyages scolaires 2027", "Projets 2025-2026"]
     assert "Date limite de dépôt : 30/06/2027" in cards[TRAJECTOIRES]
     assert "Aide aux projets des lycées" in cards[TRAJECTOIRES]
     assert "Ouvre le 15/01/2027" in cards["Voyages scolaires 2027"]
     assert "Clos depuis le 31/03/2026" in cards["Projets 2025-2026"]
-    assert _start_forms(body) == ["TRAJ"]  # neither the closed one nor the future one
+    assert sorted(_start_forms(body)) == ["PVILLE", "SPRO", "TRAJ"]  # neither the closed one nor the future one
     assert "Commencer ma demande" in cards[TRAJECTOIRES]
 
 
@@ -102,8 +108,7 @@ def test_an_association_defaults_to_its_own_famille(client, mode, catalogue):
     body = mode.assert_page(mode.get(client, CATALOGUE))
     assert _selected_famille(body) == "association"
     cards = _cards(body)
-    assert set(cards) == {"Service Public Régional de l'Orientation",
-                          "Territoire - Dispositif régional de soutien aux actions en matière de politique de la ville"}
+    assert set(cards) == {SPRO, PVILLE}
     assert sorted(_start_forms(body)) == ["PVILLE", "SPRO"]
 
 
@@ -119,17 +124,17 @@ def test_an_account_without_structure_is_a_particulier(client, mode, catalogue):
 
 
 def test_all_familles_shows_who_each_teleservice_is_for(client, mode, catalogue):
-    _usager(client, "lycee_prive")
+    _usager(client, "association")
     body = mode.assert_page(mode.get(client, CATALOGUE + "?famille="))
     assert _selected_famille(body) is None  # « Toutes les familles », the empty option
     cards = _cards(body)
     assert len(cards) == 5 and "5 téléservices correspondent à votre recherche." in page_text(body)
-    spro = cards["Service Public Régional de l'Orientation"]
-    assert "Date limite de dépôt : 31/05/2027" in spro
-    assert "réservé aux familles de tiers suivantes : Association, Collectivité, Établissement public" in spro
-    assert "Votre famille de tiers (Lycée privé) n'en fait pas partie" in spro
-    assert "Commencer ma demande" not in spro
-    assert _start_forms(body) == ["TRAJ"]
+    assert "Date limite de dépôt : 31/05/2027" in cards[SPRO]
+    trajectoires = cards[TRAJECTOIRES]
+    assert "réservé aux familles de tiers suivantes : Lycée privé, Lycée public" in trajectoires
+    assert "Votre famille de tiers (Association) n'en fait pas partie" in trajectoires
+    assert "Commencer ma demande" not in trajectoires
+    assert sorted(_start_forms(body)) == ["PVILLE", "SPRO"]
 
 
 @pytest.mark.parametrize(
@@ -174,7 +179,7 @@ def test_starting_an_open_admitted_teleservice_opens_the_wizard(client, mode, ca
     [
         ("ANCIEN", "lycee_prive", "Ce téléservice est clos depuis le 31/03/2026."),
         ("AVENIR", "lycee_prive", "Ce téléservice ouvrira le 15/01/2027."),
-        ("SPRO", "lycee_prive", "Ce téléservice n'est pas ouvert à la famille de tiers de votre structure."),
+        ("SPRO", None, "Ce téléservice n'est pas ouvert à la famille de tiers de votre structure."),
         ("TRAJ", "association", "Ce téléservice n'est pas ouvert à la famille de tiers de votre structure."),
         ("TRAJ", None, "Ce téléservice n'est pas ouvert à la famille de tiers de votre structure."),
     ],
