@@ -4,6 +4,8 @@ account creation, activation emails and recovery, and a recovery that does
 the same work for any address."""
 
 import html
+import statistics
+import time
 
 from sqlalchemy import func, select
 
@@ -92,3 +94,19 @@ def test_recovery_for_an_unknown_address_answers_and_works_as_for_a_known_one(cl
     unknown = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "account.recovery_unknown_address")).all()
     assert len(unknown) == 1
     assert "inconnue" not in str(unknown[0].details)  # the address typed is not kept
+
+
+def test_recovery_takes_as_long_for_an_unknown_address(client):
+    """Timing tells nothing (issue 12): over interleaved requests, the median
+    time for an unknown address is close to that for a known one (a loose
+    bound: the machine is shared)."""
+    make_account()
+    times = {"jeanne.dupont@exemple.fr": [], "inconnue@exemple.fr": []}
+    for _ in range(25):
+        for email, measured in times.items():
+            started = time.perf_counter()
+            assert client.post("/recuperer-mes-informations", data={"email": email}).status_code == 303
+            measured.append(time.perf_counter() - started)
+    known, unknown = (statistics.median(measured) for measured in times.values())
+    # Within a factor 5/3 either way: without the decoy work an unknown address answered in half the time.
+    assert 0.6 < unknown / known < 1 / 0.6, (known, unknown)
