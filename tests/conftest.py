@@ -9,4 +9,5 @@ pytest_plugins = (
     "tests.support.web",
     "tests.support.factories",
     "tests.support.organisations",
+    "tests.support.concurrency",
 )

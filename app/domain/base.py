@@ -13,6 +13,7 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -87,6 +88,18 @@ def require(ctx: OperationContext, allowed: bool, message: str, field: str | Non
 # once: a version check lost (StaleDataError), a unique constraint hit
 # (IntegrityError). The web layer answers them with a 409, never a 500.
 CONCURRENT_CHANGES = (StaleDataError, IntegrityError)
+
+
+def lock_row(instance) -> None:
+    """Lock ``instance``'s row until the transaction ends, then read it again:
+    two changes of one row at the same moment take turns, and the second
+    checks what the first left (PostgreSQL ``SELECT … FOR UPDATE``; SQLite
+    lets one writer at a time anyway). Call it before checking what the
+    row's state allows, with no change of the row pending."""
+    state = inspect(instance)
+    key = state.mapper.primary_key[0]
+    db.session.execute(select(key).where(key == state.identity[0]).with_for_update())
+    db.session.refresh(instance)
 
 
 def discard_changes() -> None:

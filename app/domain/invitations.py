@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from app import policy
 from app.domain import throttles
 from app.domain.audit import record_event, record_refusal
-from app.domain.base import DomainError, OperationContext, operation, require
+from app.domain.base import DomainError, OperationContext, lock_row, operation, require
 from app.domain.links import external_url
 from app.domain.outbox import queue_mail
 from app.domain.tokens import TokenPurpose, TokenState, make_token, read_token
@@ -237,6 +237,15 @@ def _valid(token: str) -> InvitationCheck:
     return check
 
 
+def _still_open(invitation: Invitation) -> None:
+    """Lock the invitation's row and read it again: two acceptances at the
+    same moment take turns, and the second finds it used (PostgreSQL
+    ``SELECT … FOR UPDATE``; SQLite lets one writer at a time anyway)."""
+    lock_row(invitation)
+    if invitation.status != InvitationStatus.SENT or invitation.pending_account_id:
+        raise DomainError("Ce lien d'invitation a déjà été utilisé : l'invitation est acceptée.")
+
+
 @operation
 def accept(ctx: OperationContext, token: str, account: Account) -> Membership:
     """An existing account follows its invitation link and accepts it: only
@@ -249,6 +258,7 @@ def accept(ctx: OperationContext, token: str, account: Account) -> Membership:
             invited_email=check.invitation.email, account_email=account.email, account=account.identifiant,
         )
         raise NotTheAddressee(not_the_addressee_message(check.invitation, account))
+    _still_open(check.invitation)
     how = "lien de confirmation" if check.for_account_id == account.id else "adresse"
     return _attach(ctx, check.invitation, account, how)
 

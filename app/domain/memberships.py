@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app import policy
 from app.domain.audit import record_event
-from app.domain.base import DomainError, OperationContext, operation, require
+from app.domain.base import DomainError, OperationContext, lock_row, operation, require
 from app.domain.outbox import queue_mail
 from app.extensions import db
 from app.models import Membership, MembershipRole, Structure
@@ -39,7 +39,7 @@ def _referents_now(structure: Structure) -> int:
     second waits for the first to commit, then counts again), so « the last
     référent stays » holds (PostgreSQL ``SELECT … FOR UPDATE``; SQLite lets
     one writer at a time anyway)."""
-    db.session.execute(select(Structure.id).where(Structure.id == structure.id).with_for_update())
+    lock_row(structure)
     return db.session.scalar(
         select(func.count()).select_from(Membership).where(
             Membership.structure_id == structure.id, Membership.role == MembershipRole.REFERENT, Membership.until.is_(None)

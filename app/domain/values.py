@@ -66,8 +66,10 @@ class Parsed(NamedTuple):
 BLANK = Parsed(None, None)
 
 
-# The largest id or version a database row can have (a signed 64-bit integer).
-MAX_ROW_NUMBER = 2**63 - 1
+# The largest id or version a database row can have: the schema's ids and
+# versions are SQL INTEGER, 32-bit signed on PostgreSQL (SQLite's would hold
+# more; the bound is the schema's, the same on both).
+MAX_ROW_NUMBER = 2**31 - 1
 
 
 def row_number(raw) -> int | None:
@@ -75,7 +77,7 @@ def row_number(raw) -> int | None:
     anything else: « ² » and other Unicode digits, signs, spaces, or a
     number no row can have (5 000 digits, 20 digits) — never an exception."""
     text_value = raw if isinstance(raw, str) else str(raw) if isinstance(raw, int) and not isinstance(raw, bool) else ""
-    if not (0 < len(text_value) <= 19 and text_value.isascii() and text_value.isdigit()):
+    if not (0 < len(text_value) <= len(str(MAX_ROW_NUMBER)) and text_value.isascii() and text_value.isdigit()):
         return None
     number = int(text_value)
     return number if number <= MAX_ROW_NUMBER else None

@@ -12,6 +12,7 @@
 from flask import Flask, request
 from werkzeug.routing import IntegerConverter
 
+from app.domain.values import MAX_ROW_NUMBER
 from app.domain.wizard.shapes import UNREADABLE
 
 MESSAGE = (
@@ -21,9 +22,15 @@ MESSAGE = (
 
 
 class RowIdConverter(IntegerConverter):
-    """``<int:…>`` for row ids: at most 18 ASCII digits (below 2⁶³)."""
+    """``<int:…>`` for row ids: ASCII digits of a number a row id can be
+    (``values.MAX_ROW_NUMBER``, the SQL INTEGER's largest); a larger one
+    matches no route (404) instead of « integer out of range » on PostgreSQL."""
 
-    regex = r"[0-9]{1,18}"
+    regex = rf"[0-9]{{1,{len(str(MAX_ROW_NUMBER))}}}"
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ROW_NUMBER)
+        super().__init__(map, *args, **kwargs)
 
 
 def unreadable_field() -> str | None:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app import policy
 from app.domain.audit import latest_demande_event, record_event
-from app.domain.base import DomainError, OperationContext, operation, refuse_if
+from app.domain.base import DomainError, OperationContext, lock_row, operation, refuse_if
 from app.domain.demandes.notifications import notify_applicant_side, notify_council
 from app.domain.links import external_url
 from app.domain.wizard.shapes import stored_answers
@@ -30,9 +30,12 @@ def open_assigned_count(agent: Account) -> int:
 
 
 def _require(ctx: OperationContext, demande: Demande, action: Action, verb: str) -> None:
-    """Only an agent, and only when the status allows ``action``."""
+    """Only an agent, and only when the status allows ``action`` — read
+    under the row's lock, so that two agents deciding at once take turns
+    and the second is told the demande's new status."""
     if not policy.can_access_back_office(ctx.actor):
         raise DomainError("Réservé aux agents de la Région.")
+    lock_row(demande)
     if not policy.can_process(ctx.actor, demande, action):
         raise DomainError(f"Impossible de {verb} une demande au statut « {demande.status_label} ».")
 

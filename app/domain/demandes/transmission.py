@@ -8,7 +8,7 @@ from datetime import date
 from app import policy
 from app.domain import files
 from app.domain.audit import record_event
-from app.domain.base import DomainError, OperationContext, operation, refuse_if, require
+from app.domain.base import DomainError, OperationContext, lock_row, operation, refuse_if, require
 from app.domain.demandes import receipts
 from app.domain.demandes.notifications import notify_applicant_side
 from app.domain.links import external_url
@@ -40,6 +40,7 @@ def transmit(ctx: OperationContext, demande: Demande, *, ca_date: date | None, p
     extract of its procès-verbal (``pv``, the file sent: required when the
     téléservice asks for CA approval) → « transmise », the accusé de
     réception PDF made and emailed."""
+    lock_row(demande)  # two transmissions at once take turns: the second sees « transmise »
     require(ctx, policy.can_transmit(ctx.actor, demande), "Seul le référent de la structure peut transmettre une demande déposée.")
     if not demande.allows(Action.TRANSMETTRE):
         raise DomainError(f"Une demande au statut « {demande.status_label} » ne peut pas être transmise.")

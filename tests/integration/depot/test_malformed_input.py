@@ -109,8 +109,12 @@ def test_unreadable_characters_are_refused_with_a_french_message(app_with_people
 
 
 def test_ids_no_row_can_have_are_not_found(teacher, demande):
-    for url in (f"/demandes/{'9' * 25}", f"/demandes/{'1' * 19}/etapes/dossier", f"/demandes/{demande.id}/messages/{'7' * 30}"):
+    # 2³¹ and 18 digits: above the SQL INTEGER of the ids (« integer out of range » on PostgreSQL before).
+    for url in (f"/demandes/{'9' * 25}", f"/demandes/{'1' * 19}/etapes/dossier", f"/demandes/{demande.id}/messages/{'7' * 30}",
+                f"/demandes/{2**31}", f"/demandes/{'9' * 18}/etapes/criteres", f"/demandes/{demande.id}/documents/{2**31}"):
         assert teacher.get(url).status_code == 404, url
+    assert teacher.post(f"/demandes/{'9' * 18}/etapes/criteres", data={}).status_code == 404
+    assert teacher.get(f"/demandes/{2**31 - 1}").status_code == 404  # the largest id: a row could have it, this one does not
 
 
 def test_a_budget_line_number_that_is_not_one_changes_nothing(teacher, demande):

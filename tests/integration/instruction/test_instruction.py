@@ -55,22 +55,30 @@ def test_another_beneficiary_is_named_with_how_it_was_verified(demande_in, agent
     assert "la structure demandeuse" not in text
 
 
-def test_a_change_landing_during_the_instruction_start_is_a_clean_conflict(app, demande, agent_client, monkeypatch, mode):
-    """The demande changes (another connection) between the agent's page load and the write:
-    the version check refuses it (StaleDataError), the agent is told, nothing half-done stays."""
+@pytest.mark.parametrize("landed", ["version = version + 1", "status = 'en_instruction', version = version + 1"],
+                         ids=["another-change", "another-start"])
+def test_a_change_landing_during_the_instruction_start_is_read_under_the_lock(app, demande, agent_client, monkeypatch, mode, landed):
+    """The demande changes (another connection) between the agent's page load and the write: the
+    operation reads it again under its row lock (issue 12) and decides on what is there now — it
+    goes on after an unrelated change, and says why not after another start, never a 500."""
     real = instruction_routes.instruction.start_instruction
 
     def after_another_change(ctx, target):
         with db.engine.begin() as other:  # another server's transaction lands first
-            other.execute(text("UPDATE demande SET version = version + 1 WHERE id = :id"), {"id": target.id})
+            other.execute(text(f"UPDATE demande SET {landed} WHERE id = :id"), {"id": target.id})
         return real(ctx, target)
 
     monkeypatch.setattr(instruction_routes.instruction, "start_instruction", after_another_change)
     response = mode.post(agent_client, _url(demande, "passer-en-instruction"))
-    assert response.status_code == 409
-    assert "Modification simultanée" in response.get_data(as_text=True)
+    mode.assert_redirect(response, _url(demande))
+    page = page_text(agent_client.get(_url(demande)).get_data(as_text=True))
     db.session.expire_all()
-    assert db.session.get(Demande, demande.id).status == DemandeStatus.TRANSMISE
+    assert db.session.get(Demande, demande.id).status == DemandeStatus.EN_INSTRUCTION
+    if landed.startswith("status"):
+        assert "Impossible de passer en instruction une demande au statut « En cours d'instruction »" in page
+        assert outbox("prof@exemple.fr", "Votre demande est en cours d'instruction") == []  # nothing sent twice
+    else:
+        assert "La demande est en instruction" in page
 
 
 def test_assign_to_self_and_to_another(app, demande, agent, agent_client, mode):
