@@ -166,40 +166,36 @@ _TABLES_THAT_SCROLL = """() => [...document.querySelectorAll('.app-table-region'
   .map((region) => `${document.getElementById(region.getAttribute('aria-labelledby'))?.innerText} (${region.scrollWidth} > ${region.clientWidth})`)"""
 
 
-def test_every_table_fits_a_laptop_screen(browser, layout_portal):
+def _each_page(browser, layout_portal, window):
+    """Every page of the journeys in ``window``, one browser context per
+    person (its session reused): yields (label, page, url), closes them after."""
     server, pages, sessions = layout_portal
-    window = next(w for w in WINDOWS if w.name == "1280")
-    problems = []
     contexts = {}
     try:
         for who, path in pages:
             if who not in contexts:
                 contexts[who] = window.new_context(browser, storage_state=sessions.get(who))
                 contexts[who].page = window.new_page(contexts[who])
-            page = contexts[who].page
-            assert page.goto(server.url + path).ok
-            problems += [f"{path} ({who or 'anonyme'}): the table « {table} » scrolls" for table in page.evaluate(_TABLES_THAT_SCROLL)]
+            yield f"{path} ({who or 'anonyme'})", contexts[who].page, server.url + path
     finally:
         for context in contexts.values():
             context.close()
+
+
+def test_every_table_fits_a_laptop_screen(browser, layout_portal):
+    window = next(w for w in WINDOWS if w.name == "1280")
+    problems = []
+    for label, page, url in _each_page(browser, layout_portal, window):
+        assert page.goto(url).ok
+        problems += [f"{label}: the table « {table} » scrolls" for table in page.evaluate(_TABLES_THAT_SCROLL)]
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("window", WINDOWS, ids=[w.name for w in WINDOWS])
 def test_no_page_scrolls_sideways_or_overlaps(browser, layout_portal, window):
-    server, pages, sessions = layout_portal
     problems = []
-    contexts = {}
-    try:
-        for who, path in pages:
-            if who not in contexts:
-                contexts[who] = window.new_context(browser, storage_state=sessions.get(who))
-                contexts[who].page = window.new_page(contexts[who])
-            page = contexts[who].page
-            problems += [f"{path} ({who or 'anonyme'}): {problem}" for problem in _measure(page, server.url + path)]
-    finally:
-        for context in contexts.values():
-            context.close()
+    for label, page, url in _each_page(browser, layout_portal, window):
+        problems += [f"{label}: {problem}" for problem in _measure(page, url)]
     assert not problems, f"{len(problems)} problems at {window.name}:\n" + "\n".join(problems)
 
 
